@@ -1,0 +1,55 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+
+from accounts.models import Prison, Region, User
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(Prison)
+class PrisonAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "region", "is_active"]
+    list_filter = ["region", "is_active"]
+    search_fields = ["code", "name"]
+
+
+class StaffCreationForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ["email", "full_name", "role"]
+
+
+class StaffChangeForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = ["email", "full_name", "role", "prisons", "is_active", "is_staff"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = StaffChangeForm
+    add_form = StaffCreationForm
+    ordering = ["full_name"]
+    list_display = ["full_name", "email", "role", "is_active", "last_login"]
+    list_filter = ["role", "is_active", "prisons"]
+    search_fields = ["full_name", "email"]
+    filter_horizontal = ["prisons"]
+    fieldsets = [
+        (None, {"fields": ["email", "full_name", "password"]}),
+        ("Role and prisons", {"fields": ["role", "prisons"]}),
+        ("Access", {"fields": ["is_active", "is_staff", "last_login", "date_joined"]}),
+    ]
+    readonly_fields = ["last_login", "date_joined"]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "full_name", "role", "password1", "password2"],
+            },
+        )
+    ]

@@ -1,0 +1,71 @@
+"""Demo prisons and staff. Deterministic: the same world every time."""
+
+from dataclasses import dataclass, field
+
+from accounts.models import Prison, Region, Role, User
+
+DEMO_PASSWORD = "learner-journey-demo"  # noqa: S105 - printed for the demo on purpose
+
+REGIONS = {
+    "Yorkshire and the Humber": [("HMI", "HMP Humber"), ("HLI", "HMP Hull"), ("LEI", "HMP Leeds")],
+    "North West": [("RSI", "HMP Risley"), ("ALI", "HMP Altcourse")],
+}
+
+STAFF = [
+    # email, name, role, prison codes
+    (
+        "rm.yorkshire@demo.code4000.example",
+        "Rachel Moss",
+        Role.REGIONAL_MANAGER,
+        ["HMI", "HLI", "LEI"],
+    ),
+    ("rm.northwest@demo.code4000.example", "Aaron Okafor", Role.REGIONAL_MANAGER, ["RSI", "ALI"]),
+    ("tutor.humber@demo.code4000.example", "Tom Baker", Role.TUTOR, ["HMI", "HLI"]),
+    ("tutor.leeds@demo.code4000.example", "Jas Kaur", Role.TUTOR, ["LEI"]),
+    ("tutor.risley@demo.code4000.example", "Priya Shah", Role.TUTOR, ["RSI", "ALI"]),
+    ("omu.humber@demo.code4000.example", "Olivia Grant", Role.OMU, ["HMI"]),
+    ("omu.risley@demo.code4000.example", "Sam Doherty", Role.OMU, ["RSI"]),
+    ("director@demo.code4000.example", "Dana Whitfield", Role.DIRECTOR, []),
+    ("admin@demo.code4000.example", "Alex Kerr", Role.ADMINISTRATOR, []),
+]
+
+
+@dataclass
+class DemoWorld:
+    """What each app's demo step made, for the steps after it."""
+
+    prisons: dict[str, Prison] = field(default_factory=dict)
+    staff: dict[str, User] = field(default_factory=dict)
+    learners: list = field(default_factory=list)
+
+    def first_of(self, role: str, prison_code: str | None = None) -> User:
+        for user in self.staff.values():
+            if user.role != role:
+                continue
+            if prison_code is None or prison_code in {p.code for p in user.prisons.all()}:
+                return user
+        raise LookupError(f"No demo {role} at {prison_code}")
+
+
+def seed(world: DemoWorld, *, size: int, log) -> None:
+    for region_name, prisons in REGIONS.items():
+        region, _ = Region.objects.get_or_create(name=region_name)
+        for code, name in prisons:
+            prison, _ = Prison.objects.get_or_create(
+                code=code, defaults={"name": name, "region": region}
+            )
+            world.prisons[code] = prison
+    for email, name, role, codes in STAFF:
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(
+                email,
+                DEMO_PASSWORD,
+                full_name=name,
+                role=role,
+                is_staff=role == Role.ADMINISTRATOR,
+                is_superuser=role == Role.ADMINISTRATOR,
+            )
+        user.prisons.set([world.prisons[code] for code in codes])
+        world.staff[email] = user
+    log(f"{len(world.prisons)} prisons and {len(world.staff)} staff ready.")

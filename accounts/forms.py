@@ -1,0 +1,75 @@
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Layout
+from django import forms
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
+
+SIGN_IN_ERROR = (
+    "Enter a correct email address and password. If you have forgotten your "
+    "password, you can reset it."
+)
+
+
+def _helper(*fields: str, button: str) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.layout = Layout(*(Field(name) for name in fields), Button("submit", button))
+    return helper
+
+
+class SignInForm(AuthenticationForm):
+    """Sign in with email. Unknown email and wrong password get the same message."""
+
+    error_messages = {
+        "invalid_login": SIGN_IN_ERROR,
+        "inactive": SIGN_IN_ERROR,
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"] = forms.EmailField(
+            label="Email address",
+            max_length=254,
+            widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
+            error_messages={
+                "required": "Enter your email address",
+                "invalid": "Enter an email address in the correct format, like name@example.com",
+            },
+        )
+        self.fields["password"].error_messages["required"] = "Enter your password"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.text("username"),
+            Field("password"),
+            Button("submit", "Sign in"),
+        )
+
+    def clean_username(self) -> str:
+        return self.cleaned_data["username"].strip().lower()
+
+
+class StaffPasswordChangeForm(PasswordChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            "old_password", "new_password1", "new_password2", button="Change password"
+        )
+
+
+class StaffPasswordResetForm(PasswordResetForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "Email address"
+        self.fields["email"].error_messages["required"] = "Enter your email address"
+        self.helper = _helper("email", button="Send reset link")
+
+
+class StaffSetPasswordForm(SetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("new_password1", "new_password2", button="Set password")
