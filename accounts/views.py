@@ -9,6 +9,7 @@ from accounts.forms import (
     StaffPasswordResetForm,
     StaffSetPasswordForm,
 )
+from accounts.home import home_sections
 from accounts.selectors import prisons_for_user
 
 
@@ -57,4 +58,8 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 @require_GET
 def home(request):
-    return render(request, "home.html", {"prisons": prisons_for_user(request.user)})
+    return render(
+        request,
+        "home.html",
+        {"prisons": prisons_for_user(request.user), "sections": home_sections(request)},
+    )

@@ -75,6 +75,8 @@ class Learner(models.Model):
         on_delete=models.SET_NULL,
         related_name="managed_learners",
     )
+    # Set by the intake service when the interview is completed; the review clock starts here.
+    intake_completed_on = models.DateField(null=True, blank=True)
     # Maintained by the review schedule service, so lists can sort by it cheaply.
     next_review_due_on = models.DateField(null=True, blank=True)
     graduated_on = models.DateField(null=True, blank=True)

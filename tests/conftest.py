@@ -2,6 +2,7 @@ import pytest
 from django.db import connection
 
 from accounts.models import Role
+from tests.clients import StaffClient
 from tests.factories import ConsentFactory, LearnerFactory, PrisonFactory, UserFactory
 from tests.world import World
 
@@ -12,6 +13,12 @@ def _tests_run_on_postgresql(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         if connection.vendor != "postgresql":
             pytest.exit("The tests run on PostgreSQL: use `make test` (it sets DATABASE_URL).", 2)
+
+
+@pytest.fixture
+def client():
+    """Overrides pytest-django's client: see tests/clients.py."""
+    return StaffClient()
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ kind of user, and every cell is checked for GET and POST."""
 import pytest
 from django.conf import settings
 from django.shortcuts import resolve_url
-from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.clients import StaffClient
 from tests.routes import LOGIN, REDIRECT, Who, all_routes, undeclared_prefixes
 
 
@@ -55,7 +55,7 @@ def _check(response, expected, who: Who, method: str, url: str) -> None:
 def test_route_matrix(route, world):
     url = reverse(route.name, kwargs=route.kwargs(world)) + route.query
     for who in Who:
-        client = Client()
+        client = StaffClient()
         if who is not Who.ANONYMOUS:
             client.force_login(world.users[who])
         _check(client.get(url), route.get[who], who, "GET", url)
