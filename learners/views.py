@@ -310,7 +310,9 @@ def status_change(request, pk: int, field: str):
     learner = learner_for_user(request.user, pk, capability=Capability.CHANGE_LEARNER)
     if field not in StatusField.values:
         raise Http404("No such status.")
-    form = StatusChangeForm(request.POST or None, learner=learner, field=field)
+    form = StatusChangeForm(
+        request.POST if request.method == "POST" else None, learner=learner, field=field
+    )
     if request.method == "POST" and form.is_valid():
         change = (
             learner_change_course_status
@@ -340,7 +342,7 @@ def status_change(request, pk: int, field: str):
 @require_http_methods(["GET", "POST"])
 def transfer(request, pk: int):
     learner = learner_for_user(request.user, pk, capability=Capability.CHANGE_LEARNER)
-    form = TransferForm(request.POST or None, learner=learner)
+    form = TransferForm(request.POST if request.method == "POST" else None, learner=learner)
     if request.method == "POST" and form.is_valid():
         try:
             learner_transfer(actor=request.user, learner=learner, **form.cleaned_data)
@@ -365,7 +367,10 @@ def transfer(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def import_start(request):
     access_for(request.user).require(Capability.ENROL_LEARNER)
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    form = ImportUploadForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
     if request.method == "POST" and form.is_valid():
         run, _ = import_upload(
             actor=request.user,
@@ -383,7 +388,7 @@ def import_start(request):
 @require_http_methods(["GET", "POST"])
 def import_preview(request, pk: int):
     run = import_run_for_user(request.user, pk)
-    form = ImportCommitForm(request.POST or None)
+    form = ImportCommitForm(request.POST if request.method == "POST" else None)
     error = ""
     if request.method == "POST" and run.status != ImportStatus.IMPORTED and form.is_valid():
         try:
