@@ -179,6 +179,22 @@ LAST_NAMES = [
     "Wright",
     "Young",
 ]
+NICKNAMES = {
+    "Michael": "Mike",
+    "Matthew": "Matt",
+    "Daniel": "Dan",
+    "Andrew": "Andy",
+    "Stephen": "Steve",
+    "Thomas": "Tom",
+    "Joshua": "Josh",
+    "Christopher": "Chris",
+    "Mohammed": "Mo",
+    "Zak": "Zak",
+    "Jamal": "Jay",
+    "Ibrahim": "Ibby",
+    "Nathan": "Nate",
+    "Oliver": "Ollie",
+}
 RELEASE_AREAS = (
     "Hull",
     "Leeds",
@@ -329,9 +345,7 @@ def seed(world, *, size: int, log) -> None:
                 prison_number=number,
                 first_name=first,
                 last_name=rng.choice(LAST_NAMES),
-                preferred_name=rng.choice(
-                    ("", "", "", "", "", first[:3] + "a" if len(first) > 3 else "")
-                ),
+                preferred_name=NICKNAMES.get(first, "") if rng.random() < 0.3 else "",
                 date_of_birth=born,
                 prison=prison,
                 joined_on=joined,
@@ -351,7 +365,12 @@ def seed(world, *, size: int, log) -> None:
             held = min(learner.joined_on + dt.timedelta(days=rng.randint(3, 21)), today)
             learner.intake_completed_on = held
             learner.course_status = CourseStatus.ACTIVE
-            learner.next_review_due_on = held + dt.timedelta(weeks=12)
+            # Every 12 weeks from the intake; a few are overdue. The reviews step
+            # maintains this from the reviews it makes.
+            due = held + dt.timedelta(weeks=12)
+            while due < today - dt.timedelta(days=rng.randint(0, 20)):
+                due += dt.timedelta(weeks=12)
+            learner.next_review_due_on = due
         if stage == "paused":
             learner.course_status = CourseStatus.PAUSED
         elif stage == "withdrawn":
