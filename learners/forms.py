@@ -155,6 +155,26 @@ class EnrolmentForm(forms.ModelForm):
         return cleaned
 
 
+class LearnerDetailsForm(EnrolmentForm):
+    """Correct a learner's details. The prison changes only through a transfer,
+    the statuses only through the status pages."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        del self.fields["prison"]
+        self.helper.layout = Layout(
+            *(item for item in self.helper.layout if getattr(item, "fields", None) != ["prison"])
+        )
+        self.helper.layout[-1] = Button("submit", "Save changes")
+
+    def clean(self):
+        cleaned = forms.ModelForm.clean(self)
+        tutor = cleaned.get("tutor")
+        if tutor and not tutor.prisons.filter(pk=self.instance.prison_id).exists():
+            self.add_error("tutor", "Choose a tutor who works at the learner's prison")
+        return cleaned
+
+
 class CaseloadFilterForm(forms.Form):
     """The caseload's search, filters and sort, all in the query string."""
 

@@ -351,7 +351,7 @@ class IntakeInterview(models.Model):
     learner = models.OneToOneField(Learner, on_delete=models.CASCADE, related_name="intake")
     held_on = models.DateField("date of the interview")
     conducted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     education = models.TextField("education and qualifications", blank=True)
     work_history = models.TextField(blank=True)
@@ -402,7 +402,7 @@ class IntakeRevision(models.Model):
 
     intake = models.ForeignKey(IntakeInterview, on_delete=models.CASCADE, related_name="revisions")
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     changed_at = models.DateTimeField(default=timezone.now)
     fields = models.JSONField(default=list)
@@ -450,7 +450,7 @@ class Transfer(models.Model):
     transferred_on = models.DateField("date of transfer")
     reason = models.TextField()
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
 
@@ -470,7 +470,7 @@ class ImportRun(models.Model):
     """One uploaded CSV file: checked first (preview), imported all-or-nothing later."""
 
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     filename = models.CharField(max_length=255)
     content = models.TextField()

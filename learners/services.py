@@ -280,7 +280,7 @@ def consent_withdraw(*, actor, consent: Consent, withdrawn_on: dt.date | None = 
     if consent.withdrawn_on is not None:
         return consent
     consent.withdrawn_on = withdrawn_on or timezone.localdate()
-    consent.full_clean()
+    consent.full_clean(exclude=["recorded_by"])
     consent.save(update_fields=["withdrawn_on"])
     timeline_record(
         learner=consent.learner,

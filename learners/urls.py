@@ -9,6 +9,7 @@ urlpatterns = [
     path("import/", views.import_start, name="import"),
     path("import/<int:pk>/", views.import_preview, name="import_preview"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/intake/", views.intake, name="intake"),
     path("<int:pk>/intake/edit/", views.intake_edit, name="intake_edit"),
     path("<int:pk>/timeline/", views.timeline, name="timeline"),

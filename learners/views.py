@@ -2,6 +2,8 @@
 about one learner writes exactly one audit event per request: a view, or the
 change the service made."""
 
+import copy
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -19,6 +21,7 @@ from learners.forms import (
     ImportCommitForm,
     ImportUploadForm,
     IntakeForm,
+    LearnerDetailsForm,
     StatusChangeForm,
     TransferForm,
 )
@@ -58,6 +61,7 @@ from learners.services import (
     learner_change_custody_status,
     learner_enrol,
     learner_transfer,
+    learner_update,
 )
 from learners.timeline import timeline_for_user
 
@@ -209,6 +213,27 @@ def _has_intake(learner: Learner) -> bool:
     except Learner.intake.RelatedObjectDoesNotExist:
         return False
     return True
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request, pk: int):
+    learner = learner_for_user(request.user, pk, capability=Capability.CHANGE_LEARNER)
+    # The form cleans into a copy, so the service can tell what changed.
+    form = LearnerDetailsForm(
+        request.POST if request.method == "POST" else None,
+        instance=copy.copy(learner),
+        user=request.user,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            learner_update(actor=request.user, learner=learner, data=form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "The details are saved.")
+            return redirect("learners:detail", pk=learner.pk)
+    _audit_view(request, learner, "edit")
+    return render(request, "learners/edit.html", {"learner": learner, "form": form})
 
 
 @require_GET

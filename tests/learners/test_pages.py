@@ -10,6 +10,7 @@ pytestmark = pytest.mark.django_db
 
 READ_URLS = ["learners:detail", "learners:intake", "learners:timeline"]
 CHANGE_URLS = [
+    ("learners:edit", {}),
     ("learners:intake_edit", {}),
     ("learners:transfer", {}),
     ("learners:status_change", {"field": "course"}),

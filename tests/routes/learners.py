@@ -39,6 +39,7 @@ ROUTES = [
     Route("learners:detail", get=LEARNER_PAGE, kwargs=_learner),
     Route("learners:intake", get=LEARNER_PAGE, kwargs=_learner),
     Route("learners:timeline", get=LEARNER_PAGE, kwargs=_learner),
+    Route("learners:edit", get=LEARNER_CHANGE, post=LEARNER_CHANGE, kwargs=_learner),
     Route("learners:intake_edit", get=LEARNER_CHANGE, post=LEARNER_CHANGE, kwargs=_learner),
     Route(
         "learners:status_change",
@@ -48,4 +49,3 @@ ROUTES = [
     ),
     Route("learners:transfer", get=LEARNER_CHANGE, post=LEARNER_CHANGE, kwargs=_learner),
 ]
-
