@@ -414,6 +414,27 @@ class IntakeRevision(models.Model):
     def __str__(self) -> str:
         return f"Intake revision {self.pk}"
 
+    def field_labels(self) -> list[str]:
+        return [REVISION_LABELS.get(name, name.replace("_", " ")) for name in self.fields]
+
+    def restricted_field_labels(self) -> list[str]:
+        return [
+            REVISION_LABELS.get(name, name.replace("_", " ")) for name in self.restricted_fields
+        ]
+
+
+REVISION_LABELS = {
+    "held_on": "date of the interview",
+    "education": "education and qualifications",
+    "coding_experience": "coding and digital experience",
+    "ambition_categories": "ambitions",
+    "ambitions": "ambitions in their words",
+    "support_needs": "learning support needs",
+    "priorities_notes": "notes on priorities",
+    "expected_release_on": "expected release date",
+    "offending_behaviour_notes": "offending-behaviour work",
+}
+
 
 class GoalStatus(models.TextChoices):
     NOT_STARTED = "not_started", "Not started"

@@ -104,6 +104,8 @@ def test_editing_the_intake_keeps_history_and_withdraws_consent(
     assert revision.changed_by == regional_manager
     assert "work_history" in revision.fields
     assert "consents" in revision.fields
+    history = client.get(reverse("learners:intake", kwargs={"pk": referred.pk})).content.decode()
+    assert "work history, consents" in history
     share = Consent.objects.get(learner=referred, kind=ConsentKind.SHARE_WITH_OMU)
     assert share.withdrawn_on == today
     # A new grant is a new row; the withdrawn one stays.
