@@ -31,6 +31,11 @@ from reviews.models import Confidence, ReviewStatus, Skill
 GET_POST = ["GET", "POST"]
 
 
+def _posted(request):
+    """The submitted data on POST (even when empty, so the form shows its errors)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _audit_view(request, learner, page: str, obj=None) -> None:
     audit_record(
         actor=request.user,
@@ -86,7 +91,7 @@ def completion_add(request, pk: int):
     learner = learner_for_user(request.user, pk, capability=Capability.RECORD_PROGRESS)
     done = selectors.completions_of(learner).values_list("module_id", flat=True)
     form = CompletionForm(
-        request.POST or None,
+        _posted(request),
         learner=learner,
         done_module_ids=list(done),
         initial={"completed_on": timezone.localdate(), "assessed_by": request.user.pk},
@@ -125,7 +130,7 @@ def checklist(request):
     prison_id = int(prison_id) if prison_id.isdigit() else None
     learners = selectors.checklist_learners(request.user, prison_id=prison_id)
     form = ChecklistForm(
-        request.POST or None,
+        _posted(request),
         learners=learners,
         initial={"completed_on": timezone.localdate()},
     )
@@ -213,7 +218,7 @@ def review_edit(request, pk: int, review_id: int):
     previous = selectors.last_held_review(learner, before=review)
     since = previous.held_on if previous else learner.intake_completed_on
     form = ReviewForm(
-        request.POST or None, initial=_review_initial(review, learner), earliest=since
+        _posted(request), initial=_review_initial(review, learner), earliest=since
     )
     conflict = None
     status = 200
@@ -291,7 +296,7 @@ def pause_start(request, pk: int):
     if open_pause is not None:
         messages.info(request, "Reviews are already paused. End that pause first.")
         return redirect("reviews:learner_reviews", pk=learner.pk)
-    form = PauseStartForm(request.POST or None, initial={"started_on": timezone.localdate()})
+    form = PauseStartForm(_posted(request), initial={"started_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         services.pause_start(actor=request.user, learner=learner, **form.cleaned_data)
         messages.success(request, "Reviews paused. The clock stops until the pause ends.")
@@ -314,7 +319,7 @@ def pause_end(request, pk: int, pause_id: int):
         messages.info(request, "That pause has already ended.")
         return redirect("reviews:learner_reviews", pk=learner.pk)
     form = PauseEndForm(
-        request.POST or None, pause=pause, initial={"ended_on": timezone.localdate()}
+        _posted(request), pause=pause, initial={"ended_on": timezone.localdate()}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -366,7 +371,7 @@ def intervention_add(request, pk: int):
     if review_id.isdigit():
         review = selectors.review_for_user(request.user, learner, int(review_id))
     form = InterventionForm(
-        request.POST or None,
+        _posted(request),
         learner=learner,
         sees_restricted=access_for(request.user).sees_restricted,
         initial={"owner": request.user.pk},
@@ -400,7 +405,7 @@ def intervention_edit(request, pk: int, intervention_id: int):
     learner = learner_for_user(request.user, pk, capability=Capability.RECORD_PROGRESS)
     intervention = selectors.intervention_for_user(request.user, learner, intervention_id)
     form = InterventionForm(
-        request.POST or None,
+        _posted(request),
         learner=learner,
         sees_restricted=access_for(request.user).sees_restricted,
         editing=True,

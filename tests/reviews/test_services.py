@@ -15,8 +15,8 @@ from reviews.models import (
     ReviewStatus,
     SkillRating,
 )
-from reviews.selectors import required_progress, schedule_for
 from reviews.schedule import ReviewState
+from reviews.selectors import required_progress, schedule_for
 from tests.factories import LearnerFactory
 from tests.reviews.factories import ModuleFactory
 
