@@ -126,3 +126,22 @@ def test_work_queue_query_count_is_the_same_at_10_and_200_learners(
     # Same client, already signed in: the same queries, whatever the caseload.
     with django_assert_max_num_queries(at_ten):
         assert client.get(reverse("home")).status_code == 200
+
+
+def test_regional_manager_sees_open_interventions_at_their_prisons(
+    client, regional_manager, tutor, learner, other_prison
+):
+    elsewhere = LearnerFactory(prison=other_prison)
+    for who, person in ((tutor, learner), (tutor, elsewhere)):
+        services.intervention_raise(
+            actor=who,
+            learner=person,
+            kind=InterventionKind.OMU_LIAISON,
+            description="Speak to the OMU",
+            owner=who,
+            due_on=TODAY(),
+        )
+    client.force_login(regional_manager)
+    section = client.get(reverse("home")).context["sections"][0].context
+    assert section["intervention_count"] == 1
+    assert section["interventions"][0].learner == learner

@@ -49,7 +49,7 @@ def test_learning_page_shows_progress_modules_and_the_skills_chart(
     assert response.status_code == 200
     html = response.content.decode()
     assert "1 of 2 required modules completed (50%)" in html
-    assert '<progress class="lj-progress" max="2" value="1"' in html
+    assert '<rect x="0" y="0" width="50" height="10" fill="#00703c"/>' in html
     assert "A page about bees" in html
     assert "<svg" in html and "distance travelled" in html
     assert 'data-testid="skills-table"' in html
