@@ -367,3 +367,19 @@ def test_tutors_neither_see_nor_raise_restricted_referrals(
     client.force_login(regional_manager)
     page = client.get(reverse("reviews:learner_interventions", args=[active_learner.pk]))
     assert "recovery team" in page.content.decode()
+
+
+def test_starting_skill_ratings(client, tutor, active_learner):
+    client.force_login(tutor)
+    url = reverse("reviews:starting_skills", args=[active_learner.pk])
+    data = {f"skill_{skill.value}": "2" for skill in Skill}
+    missing = client.post(url, {**data, "skill_planning": "", "rated_on": iso(TODAY())})
+    assert missing.status_code == 400
+    assert "Rate the learner&#x27;s confidence in planning" in missing.content.decode()
+    assert not SkillRating.objects.exists()
+    assert client.post(url, {**data, "rated_on": iso(TODAY())}).status_code == 302
+    assert SkillRating.objects.filter(learner=active_learner, review=None).count() == 10
+    # Saving again corrects them rather than adding a second set.
+    client.post(url, {**data, "skill_planning": "4", "rated_on": iso(TODAY())})
+    assert SkillRating.objects.filter(learner=active_learner, review=None).count() == 10
+    assert SkillRating.objects.get(skill="planning").rating == 4
