@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -173,7 +173,12 @@ def latest_ratings(learner: Learner) -> dict[str, int]:
 
 
 def reviews_of(learner: Learner) -> QuerySet[Review]:
-    return Review.objects.filter(learner=learner).select_related("created_by", "updated_by")
+    """Newest first, with a draft (not held yet) at the top."""
+    return (
+        Review.objects.filter(learner=learner)
+        .select_related("created_by", "updated_by")
+        .order_by(F("held_on").desc(nulls_first=True), "-pk")
+    )
 
 
 def review_for_user(user, learner: Learner, review_id: int) -> Review:
