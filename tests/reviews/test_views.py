@@ -383,3 +383,30 @@ def test_starting_skill_ratings(client, tutor, active_learner):
     client.post(url, {**data, "skill_planning": "4", "rated_on": iso(TODAY())})
     assert SkillRating.objects.filter(learner=active_learner, review=None).count() == 10
     assert SkillRating.objects.get(skill="planning").rating == 4
+
+
+def test_intervention_raised_from_a_draft_review(client, tutor, active_learner):
+    review = services.review_start(actor=tutor, learner=active_learner)
+    client.force_login(tutor)
+    url = reverse("reviews:intervention_add", args=[active_learner.pk]) + f"?review={review.pk}"
+    empty = client.post(url, {})
+    assert empty.status_code == 400
+    html = empty.content.decode()
+    assert "Choose the type of intervention" in html
+    assert "Describe what has been agreed" in html
+    assert "Enter the due date" in html
+    response = client.post(
+        url,
+        {
+            "kind": InterventionKind.OMU_LIAISON,
+            "description": "Ask the OMU about a laptop",
+            "owner": tutor.pk,
+            "due_on": iso(TODAY()),
+        },
+    )
+    assert response["Location"] == reverse(
+        "reviews:review_edit", args=[active_learner.pk, review.pk]
+    )
+    assert Intervention.objects.get().review == review
+    edit = client.get(response["Location"]).content.decode()
+    assert "Ask the OMU about a laptop" in edit
