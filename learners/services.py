@@ -116,9 +116,21 @@ def learner_update(*, actor, learner: Learner, data: dict[str, Any]) -> Learner:
     return learner
 
 
-def _change_status(
-    *, actor, learner: Learner, field: str, to: str, reason: str, audit: bool
+def learner_status_move(
+    *,
+    actor,
+    learner: Learner,
+    field: str,
+    to: str,
+    reason: str,
+    audit: bool = True,
+    kind: str = TimelineKind.STATUS,
+    summary: str = "",
 ) -> StatusChange:
+    """Move a status along its allowed transitions, with a StatusChange, a timeline
+    entry and an audit event. The caller has already checked the actor may do the
+    thing that causes the move (a regional manager's status page, a tutor's module
+    completion that graduates the learner, a release)."""
     attribute, transitions, choices = {
         StatusField.COURSE: ("course_status", COURSE_TRANSITIONS, CourseStatus),
         StatusField.CUSTODY: ("custody_status", CUSTODY_TRANSITIONS, CustodyStatus),
@@ -131,8 +143,8 @@ def _change_status(
         )
     setattr(learner, attribute, to)
     update = [attribute, "updated_at"]
-    if attribute == "course_status" and to == CourseStatus.GRADUATED and not learner.graduated_on:
-        learner.graduated_on = timezone.localdate()
+    if attribute == "course_status" and to == CourseStatus.GRADUATED:
+        learner.graduated_on = learner.graduated_on or timezone.localdate()
         update.append("graduated_on")
     learner.save(update_fields=update)
     change = StatusChange.objects.create(
@@ -145,8 +157,9 @@ def _change_status(
     )
     timeline_record(
         learner=learner,
-        kind=TimelineKind.STATUS,
-        summary=(
+        kind=kind,
+        summary=summary
+        or (
             f"{StatusField(field).label} changed from {choices(current).label.lower()} "
             f"to {choices(to).label.lower()}"
         ),
@@ -171,7 +184,7 @@ def learner_change_course_status(
     """The one way to change a learner's course status. Refuses moves that
     COURSE_TRANSITIONS does not allow (TransitionRefused)."""
     _require(actor, Capability.CHANGE_LEARNER, learner.prison_id)
-    return _change_status(
+    return learner_status_move(
         actor=actor,
         learner=learner,
         field=StatusField.COURSE,
@@ -187,7 +200,7 @@ def learner_change_custody_status(
 ) -> StatusChange:
     """The one way to change a learner's custody status (CUSTODY_TRANSITIONS)."""
     _require(actor, Capability.CHANGE_LEARNER, learner.prison_id)
-    return _change_status(
+    return learner_status_move(
         actor=actor,
         learner=learner,
         field=StatusField.CUSTODY,
@@ -363,7 +376,7 @@ def intake_save(
             obj=intake,
         )
         if learner.course_status == CourseStatus.REFERRED:
-            _change_status(
+            learner_status_move(
                 actor=actor,
                 learner=learner,
                 field=StatusField.COURSE,
