@@ -238,4 +238,4 @@ def mentors_for_user(user) -> QuerySet[Mentor]:
         current_matches=Count(
             "matches", filter=Q(matches__ended_on__isnull=True) | Q(matches__ended_on__gte=today)
         )
-    )
+    ).order_by("name", "pk")

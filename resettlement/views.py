@@ -22,6 +22,11 @@ from resettlement import forms, selectors, services
 GET_POST = require_http_methods(["GET", "POST"])
 
 
+def _data(request):
+    """The submitted data on POST (even when empty), None on GET: an unbound form."""
+    return request.POST if request.method == "POST" else None
+
+
 def _audit_view(request, learner, page: str) -> None:
     audit_record(
         actor=request.user,
@@ -109,7 +114,7 @@ def pathway_edit(request, pk: int, pathway: str):
         request.user, pk, Capability.CHANGE_RESETTLEMENT_PLAN
     )
     the_pathway = selectors.pathway_for_learner(learner, pathway)
-    form = forms.PathwayStatusForm(request.POST or None, initial={"status": the_pathway.status})
+    form = forms.PathwayStatusForm(_data(request), initial={"status": the_pathway.status})
     if request.method == "POST" and form.is_valid():
         services.pathway_set_status(
             actor=request.user, pathway=the_pathway, status=form.cleaned_data["status"]
@@ -133,7 +138,7 @@ def action_add(request, pk: int, pathway: str):
         request.user, pk, Capability.CHANGE_RESETTLEMENT_PLAN
     )
     the_pathway = selectors.pathway_for_learner(learner, pathway)
-    form = forms.ActionForm(request.POST or None)
+    form = forms.ActionForm(_data(request))
     if request.method == "POST" and form.is_valid():
         services.action_add(actor=request.user, pathway=the_pathway, **form.cleaned_data)
         messages.success(request, "Action added.")
@@ -159,7 +164,7 @@ def action_edit(request, pk: int, action_pk: int):
         name: getattr(action, name)
         for name in ("description", "owner_organisation", "owner_name", "due_on", "status")
     }
-    form = forms.ActionForm(request.POST or None, initial=initial)
+    form = forms.ActionForm(_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         services.action_change(actor=request.user, action=action, **form.cleaned_data)
         messages.success(request, "Action saved.")
@@ -179,9 +184,7 @@ def action_edit(request, pk: int, action_pk: int):
 def action_update_add(request, pk: int, action_pk: int):
     learner = selectors.plan_learner_for_change(request.user, pk, Capability.UPDATE_PRISON_ACTIONS)
     action = selectors.action_for_update(request.user, learner, action_pk)
-    form = forms.ActionUpdateForm(
-        request.POST or None, initial={"written_on": timezone.localdate()}
-    )
+    form = forms.ActionUpdateForm(_data(request), initial={"written_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         services.action_update_add(actor=request.user, action=action, **form.cleaned_data)
         messages.success(request, "Update added.")
@@ -205,7 +208,7 @@ def comment_add(request, pk: int):
     if the_plan is None:
         messages.error(request, "The plan has not been started yet.")
         return redirect(_plan_url(learner))
-    form = forms.CommentForm(request.POST or None)
+    form = forms.CommentForm(_data(request))
     if request.method == "POST" and form.is_valid():
         services.plan_comment_add(actor=request.user, plan=the_plan, **form.cleaned_data)
         messages.success(request, "Comment added.")
@@ -263,7 +266,7 @@ def release_overview(request, pk: int):
 @GET_POST
 def release_record(request, pk: int):
     learner = selectors.record_learner_for_user(request.user, pk, change=True)
-    form = forms.ReleaseForm(request.POST or None)
+    form = forms.ReleaseForm(_data(request))
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -293,7 +296,7 @@ def custody_return(request, pk: int):
     learner = selectors.record_learner_for_user(request.user, pk, change=True)
     latest = selectors.latest_release(learner)
     form = forms.CustodyReturnForm(
-        request.POST or None, released_on=latest.released_on if latest else None
+        _data(request), released_on=latest.released_on if latest else None
     )
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -336,7 +339,7 @@ def follow_up_record(request, pk: int, follow_up_pk: int):
             elif row.detail:
                 initial["detail"] = row.detail
     form = forms.FollowUpForm(
-        request.POST or None, initial=initial, released_on=follow_up.release.released_on
+        _data(request), initial=initial, released_on=follow_up.release.released_on
     )
     if request.method == "POST" and form.is_valid():
         services.follow_up_record(
@@ -363,9 +366,7 @@ def follow_up_record(request, pk: int, follow_up_pk: int):
 @GET_POST
 def contact_add(request, pk: int):
     learner = selectors.record_learner_for_user(request.user, pk, change=True)
-    form = forms.SupportContactForm(
-        request.POST or None, initial={"contacted_on": timezone.localdate()}
-    )
+    form = forms.SupportContactForm(_data(request), initial={"contacted_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         services.support_contact_add(actor=request.user, learner=learner, **form.cleaned_data)
         messages.success(request, "Contact recorded.")
@@ -385,7 +386,7 @@ def contact_add(request, pk: int):
 def application_add(request, pk: int):
     learner = selectors.record_learner_for_user(request.user, pk, change=True)
     form = forms.ApplicationForm(
-        request.POST or None,
+        _data(request),
         learner=learner,
         opportunities=selectors.open_opportunities(),
         initial={"introduced_on": timezone.localdate()},
@@ -414,7 +415,7 @@ def application_move(request, pk: int, application_pk: int):
         messages.error(request, "This application has finished and cannot move on.")
         return redirect(_release_url(learner))
     form = forms.ApplicationMoveForm(
-        request.POST or None, application=application, initial={"on": timezone.localdate()}
+        _data(request), application=application, initial={"on": timezone.localdate()}
     )
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -447,7 +448,7 @@ def application_move(request, pk: int, application_pk: int):
 @GET_POST
 def mentor_match_add(request, pk: int):
     learner = selectors.record_learner_for_user(request.user, pk, change=True)
-    form = forms.MentorMatchForm(request.POST or None)
+    form = forms.MentorMatchForm(_data(request))
     if request.method == "POST" and form.is_valid():
         services.mentor_match_add(actor=request.user, learner=learner, **form.cleaned_data)
         messages.success(request, "Mentor matched.")
@@ -484,7 +485,7 @@ def employer_list(request):
 def employer_add(request):
     selectors.employers_for_user(request.user)
     access_for(request.user).require(Capability.CHANGE_RESETTLEMENT_PLAN)
-    form = forms.EmployerForm(request.POST or None, initial={"hired_with_convictions": "unknown"})
+    form = forms.EmployerForm(_data(request), initial={"hired_with_convictions": "unknown"})
     if request.method == "POST" and form.is_valid():
         employer = services.employer_add(actor=request.user, **form.cleaned_data)
         messages.success(request, f"{employer.name} added.")
@@ -498,7 +499,7 @@ def employer_add(request):
 def opportunity_add(request, employer_pk: int):
     employer = selectors.employer_for_user(request.user, employer_pk)
     access_for(request.user).require(Capability.CHANGE_RESETTLEMENT_PLAN)
-    form = forms.OpportunityForm(request.POST or None)
+    form = forms.OpportunityForm(_data(request))
     if request.method == "POST" and form.is_valid():
         services.opportunity_add(actor=request.user, employer=employer, **form.cleaned_data)
         messages.success(request, "Opportunity added.")
@@ -529,7 +530,7 @@ def mentor_list(request):
 def mentor_add(request):
     selectors.mentors_for_user(request.user)
     access_for(request.user).require(Capability.CHANGE_RESETTLEMENT_PLAN)
-    form = forms.MentorForm(request.POST or None)
+    form = forms.MentorForm(_data(request))
     if request.method == "POST" and form.is_valid():
         mentor = services.mentor_add(actor=request.user, **form.cleaned_data)
         messages.success(request, f"{mentor.name} added.")
