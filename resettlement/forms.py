@@ -26,6 +26,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
     def __init__(self, attrs=None):
+        attrs = {"class": "govuk-input govuk-input--width-10", **(attrs or {})}
         super().__init__(attrs, format="%Y-%m-%d")
 
 
