@@ -185,6 +185,13 @@ def matches_for_learner(learner: Learner) -> QuerySet[MentorMatch]:
     return MentorMatch.objects.filter(learner=learner).select_related("mentor")
 
 
+def match_for_learner(learner: Learner, pk: int) -> MentorMatch:
+    try:
+        return matches_for_learner(learner).get(pk=pk)
+    except (MentorMatch.DoesNotExist, ValueError) as exc:
+        raise Http404("No such mentor match.") from exc
+
+
 def overdue_follow_ups_for_user(user) -> QuerySet[FollowUp]:
     """Follow-ups past their due date and not yet recorded, at the user's prisons."""
     learners = learner_list_for_user(user, capability=Capability.VIEW_LEARNER_RECORD)
