@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from accounts.models import Prison, Region, User
+from accounts.two_factor import two_factor_reset
 
 
 @admin.register(Region)
@@ -44,6 +45,7 @@ class UserAdmin(DjangoUserAdmin):
         ("Access", {"fields": ["is_active", "is_staff", "last_login", "date_joined"]}),
     ]
     readonly_fields = ["last_login", "date_joined"]
+    actions = ["reset_two_factor"]
     add_fieldsets = [
         (
             None,
@@ -53,3 +55,13 @@ class UserAdmin(DjangoUserAdmin):
             },
         )
     ]
+
+    @admin.action(description="Reset two-factor sign-in (they set up their app again)")
+    def reset_two_factor(self, request, queryset) -> None:
+        for user in queryset:
+            two_factor_reset(actor=request.user, user=user)
+        self.message_user(
+            request,
+            f"Two-factor sign-in reset for {queryset.count()} user(s). "
+            "They will set up their app at their next sign-in.",
+        )
