@@ -31,8 +31,9 @@ def audit_list(request):
     """The audit trail for directors: filters, pages and a CSV export."""
     form = AuditFilterForm(request.GET or None)
     events = audit_events_for_user(request.user, filters=form.filters())
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Recorded first, so the count and the page agree.
     audit_record(actor=request.user, action="audit.view", detail=form.as_detail())
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
