@@ -4,7 +4,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.forms import (
@@ -20,7 +19,7 @@ from accounts.two_factor import (
     backup_codes_for,
     backup_codes_regenerate,
     has_confirmed_device,
-    qr_code_svg,
+    qr_code_data_uri,
     secret_for_typing,
     totp_device_pending,
     two_factor_enrol,
@@ -136,7 +135,7 @@ def two_factor_setup(request):
         "accounts/two_factor_setup.html",
         {
             "form": form,
-            "qr_code": mark_safe(qr_code_svg(device)),  # noqa: S308 - SVG made by segno from our own URI
+            "qr_code": qr_code_data_uri(device),
             "secret": secret_for_typing(device),
         },
         status=400 if form.errors else 200,

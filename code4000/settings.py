@@ -22,7 +22,7 @@ PRODUCTION = ENVIRONMENT == "production"
 if ENVIRONMENT not in {"development", "production"}:
     raise ImproperlyConfigured("DJANGO_ENV must be 'development' or 'production'.")
 
-DEVELOPMENT_SECRET_KEY = "development-only-key-never-used-in-production-7d1f0c2b9a8e4f6b"  # noqa: S105
+DEVELOPMENT_SECRET_KEY = "development-only-key-never-used-in-production-7d1f0c2b9a8e4f6b"  # noqa: S105 - production refuses it  # nosec B105
 SECRET_KEY = env_str("SECRET_KEY")
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]"])
