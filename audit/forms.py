@@ -9,6 +9,9 @@ from audit.models import Outcome
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs=None, format=None):
+        super().__init__({"class": "govuk-input govuk-input--width-10", **(attrs or {})}, format)
+
 
 class AuditFilterForm(forms.Form):
     """Filters for the audit viewer (a GET form: every field optional)."""
@@ -24,6 +27,7 @@ class AuditFilterForm(forms.Form):
         help_text="The learner's number in Learner Journey (shown in their page address).",
         required=False,
         min_value=1,
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-10"}),
     )
     action = forms.CharField(
         label="Action",
