@@ -1,9 +1,18 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Prison, Region, User
 from accounts.two_factor import two_factor_reset
+
+# django-otp's own admin pages show a person's secret (as a QR code) and backup
+# codes: an administrator could copy someone's second factor. Devices are managed
+# only by the person (enrolment) and the "Reset two-factor sign-in" action below.
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 
 
 @admin.register(Region)

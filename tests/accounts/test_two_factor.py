@@ -172,3 +172,15 @@ def test_qr_code_encodes_the_provisioning_uri(client, tutor):
 
     compact = typed.replace(" ", "")
     assert b32decode(compact + "=" * (-len(compact) % 8)).hex() == device.key
+
+
+def test_the_admin_cannot_read_anyones_second_factor(client, administrator, tutor):
+    """No admin page shows a TOTP secret or backup codes."""
+    from django.urls import NoReverseMatch
+
+    for name in (
+        "admin:otp_totp_totpdevice_changelist",
+        "admin:otp_static_staticdevice_changelist",
+    ):
+        with pytest.raises(NoReverseMatch):
+            reverse(name)
