@@ -73,3 +73,37 @@ class StaffSetPasswordForm(SetPasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper("new_password1", "new_password2", button="Set password")
+
+
+LOCKED_OUT_MESSAGE = (
+    "You cannot sign in for 15 minutes because of too many attempts. Try again later, "
+    "or ask an administrator to help."
+)
+
+
+class TwoFactorCodeForm(forms.Form):
+    """The code after the password: six digits from the app, or a backup code."""
+
+    code = forms.CharField(
+        label="Security code",
+        help_text="The 6-digit code from your authenticator app, or one of your backup codes.",
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+                "autofocus": True,
+            }
+        ),
+        error_messages={"required": "Enter the code from your authenticator app"},
+    )
+
+    def __init__(self, *args, button: str = "Continue", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Field.text("code", field_width=10), Button("submit", button))
+
+    def clean_code(self) -> str:
+        return "".join(self.cleaned_data["code"].split()).lower()

@@ -12,5 +12,7 @@ urlpatterns = [
     path("reviews/", include("reviews.urls")),
     path("resettlement/", include("resettlement.urls")),
     path("reports/", include("reports.urls")),
+    path("audit/", include("audit.urls")),
+    path("privacy/", include("privacy.urls")),
     path("admin/", admin.site.urls),
 ]

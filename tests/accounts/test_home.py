@@ -16,7 +16,7 @@ def test_home_names_the_role_and_prisons(client, make_user, prison, role):
     if role in (Role.DIRECTOR, Role.ADMINISTRATOR):
         assert "Your role covers every prison" in page
     assert "HMP Humber (HMI)" in page
-    assert escape(user.full_name) in page
+    assert escape(user.full_name) in page  # names like O'Brien are HTML-escaped
 
 
 def test_home_says_what_to_do_without_prisons(client, make_user):

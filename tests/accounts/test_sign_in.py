@@ -5,6 +5,7 @@ from django.urls import reverse
 from accounts.forms import SIGN_IN_ERROR
 from audit.models import AuditEvent, Outcome
 from tests.factories import TEST_PASSWORD
+from tests.otp import totp_code_for
 
 pytestmark = pytest.mark.django_db
 
@@ -14,8 +15,11 @@ def sign_in(client, email, password):
 
 
 def test_sign_in_takes_a_user_home_and_shows_role_and_prisons(client, regional_manager):
+    code = totp_code_for(regional_manager)
     response = sign_in(client, regional_manager.email, TEST_PASSWORD)
     assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:two_factor") + "?next=%2F"
+    response = client.post(response["Location"], {"code": code, "next": "/"})
     assert response["Location"] == reverse("home")
     home = client.get(reverse("home"))
     assert home.status_code == 200
