@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from audit.models import AuditEvent
 from tests.world import World
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -97,10 +98,23 @@ def browser_page(chromium, live_server):
     context.close()
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """A million PBKDF2 rounds per password is the point in production and a few
+    seconds per test here (every user made, every sign-in): the browser tests are
+    about pages, so they hash quickly. The live server shares these settings."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def live_world(transactional_db) -> World:
     """The route-matrix world (every role, two prisons, learners), in a database the
-    live server's thread can see."""
+    live server's thread can see.
+
+    Each browser test writes audit events (every sign-in does), and the audit table
+    refuses UPDATE and DELETE: the check below shows Django's flush (TRUNCATE on
+    PostgreSQL) still empties it between tests."""
+    assert not AuditEvent.objects.exists(), "the last browser test's audit events are still here"
     return World.build()
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from accounts.forms import SIGN_IN_ERROR
+from audit.models import AuditEvent, Outcome
 from tests.browser.checks import assert_page_passes
 from tests.browser.steps import screenshot, sign_in, sign_out
 from tests.factories import TEST_PASSWORD
@@ -88,3 +89,13 @@ def test_a_day_in_the_service(who, browser_page, live_world, artifacts):
     screenshot(page, artifacts, "06-signed-out")
     sign_in(page, user, new_password)
     sign_out(page)
+
+    # The audit trail holds what happened, in order.
+    events = AuditEvent.objects.filter(actor_label=user.email).order_by("pk")
+    assert [(e.action, e.outcome) for e in events] == [
+        ("auth.sign_in", Outcome.FAILURE),
+        ("auth.sign_in", Outcome.SUCCESS),
+        ("auth.sign_out", Outcome.SUCCESS),
+        ("auth.sign_in", Outcome.SUCCESS),
+        ("auth.sign_out", Outcome.SUCCESS),
+    ]
