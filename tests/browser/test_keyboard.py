@@ -10,7 +10,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from tests.browser.checks import assert_page_passes
-from tests.browser.steps import screenshot
+from tests.browser.steps import CODE_FIELD, prepare_sign_in, screenshot, security_code
 from tests.factories import TEST_PASSWORD
 from tests.routes import Who
 
@@ -55,6 +55,7 @@ def test_sign_in_change_password_and_sign_out_with_the_keyboard_only(
 ):
     page = browser_page
     user = live_world.users[Who.TUTOR]
+    prepare_sign_in(user)
     heading = page.get_by_role("heading", level=1)
 
     page.goto(reverse("accounts:sign_in"))
@@ -75,6 +76,13 @@ def test_sign_in_change_password_and_sign_out_with_the_keyboard_only(
     assert focused(page)["id"] == "id_password"
     page.keyboard.type(TEST_PASSWORD)
     page.keyboard.press("Enter")
+    page.wait_for_load_state("load")
+    if page.locator(CODE_FIELD).count():  # two-factor sign-in: the code, by keyboard too
+        code_id = page.locator(CODE_FIELD).first.get_attribute("id")
+        if page.evaluate(_FOCUSED) is None or focused(page)["id"] != code_id:
+            tab_to(page, element_id=code_id)
+        page.keyboard.type(security_code(user))
+        page.keyboard.press("Enter")
     expect(heading).to_have_text(f"Welcome, {user.get_short_name()}")
     page.wait_for_load_state("load")
 
