@@ -26,8 +26,14 @@ FAULTY_PAGE = """<!DOCTYPE html>
 
 def test_a_faulty_page_fails_every_check(browser_page, live_server):
     page = browser_page
-    page.goto("/healthz")  # any page of the service, so axe is loaded in the frame
-    page.set_content(FAULTY_PAGE)
+    # Served by the browser itself (no Content-Security-Policy to block its inline
+    # style); axe is loaded into it like any other document.
+    page.route(
+        "**/faulty-page/",
+        lambda route: route.fulfill(body=FAULTY_PAGE, content_type="text/html; charset=utf-8"),
+    )
+    page.route("**/x.png", lambda route: route.fulfill(status=404))
+    page.goto("/faulty-page/")
     problems = "\n".join(page_problems(page))
     assert f"title 'Faulty' is not 'Page{TITLE_SUFFIX}'" in problems
     assert "2 h1 elements" in problems

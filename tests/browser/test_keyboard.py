@@ -64,7 +64,8 @@ def test_sign_in_change_password_and_sign_out_with_the_keyboard_only(
     page.keyboard.press("Tab")
     assert focused(page)["id"] == "id_password"
     page.keyboard.type("not-my-password")
-    page.keyboard.press("Enter")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     page.wait_for_load_state("load")
     # GOV.UK Frontend moves the focus to the error summary; its link leads to the field.
@@ -75,8 +76,8 @@ def test_sign_in_change_password_and_sign_out_with_the_keyboard_only(
     page.keyboard.press("Tab")
     assert focused(page)["id"] == "id_password"
     page.keyboard.type(TEST_PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     if page.locator(CODE_FIELD).count():  # two-factor sign-in: the code, by keyboard too
         code_id = page.locator(CODE_FIELD).first.get_attribute("id")
         if page.evaluate(_FOCUSED) is None or focused(page)["id"] != code_id:
