@@ -82,20 +82,35 @@ def artifacts(request) -> Path:
     return folder
 
 
-@pytest.fixture
-def browser_page(chromium, live_server):
-    """A page in a fresh context, with axe-core loaded in every document.
-
-    axe is added as an init script (through the DevTools protocol, so a strict
-    Content-Security-Policy does not block it, as it would an inline <script>)."""
+def new_page(chromium, base_url: str | None = None):
+    """A page in a fresh browser context (no cookies), with axe-core loaded in every
+    document: added as an init script through the DevTools protocol, so a strict
+    Content-Security-Policy does not block it as it would an inline <script>."""
     context = chromium.new_context(
-        base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="en-GB"
+        base_url=base_url, viewport={"width": 1280, "height": 900}, locale="en-GB"
     )
     context.add_init_script(script=AXE_SOURCE.read_text(encoding="utf-8"))
     context.set_default_timeout(10_000)
-    page = context.new_page()
-    yield page
-    context.close()
+    return context.new_page()
+
+
+@pytest.fixture
+def open_page(chromium, live_server):
+    """Opens pages on the live server, each in its own context (one per person)."""
+    pages = []
+
+    def open_one():
+        pages.append(new_page(chromium, live_server.url))
+        return pages[-1]
+
+    yield open_one
+    for page in pages:
+        page.context.close()
+
+
+@pytest.fixture
+def browser_page(open_page):
+    return open_page()
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,11 @@
 """The accessibility scan: every page each kind of user can reach (discovered from
 the Route declarations in tests/routes/) passes axe-core's WCAG 2.2 A and AA rules
 with no serious or critical violation, has one h1, a well-formed title unique
-among that user's pages, a label on every field and errors in an error summary."""
+among that user's pages, a label on every field and errors in an error summary.
+
+All kinds of user are scanned in one test, each in their own browser context:
+the live server's database is emptied after every test, which costs seconds, so
+one world serves every role."""
 
 from __future__ import annotations
 
@@ -16,25 +20,18 @@ from tests.routes import Who
 pytestmark = pytest.mark.browser
 
 
-@pytest.mark.parametrize("who", list(Who), ids=lambda who: who.name.lower())
-def test_every_page_a_user_can_reach_passes_the_accessibility_checks(
-    who, browser_page, live_world, scan_counts
-):
-    page = browser_page
-    if who is not Who.ANONYMOUS:
-        sign_in(page, live_world.users[who])
+def _scan(page, who: Who, world) -> tuple[int, dict[str, list[str]]]:
     problems: dict[str, list[str]] = {}
     titles: dict[str, str] = {}
     scanned = 0
-    for target in pages_for(who, live_world):
+    for target in pages_for(who, world):
+        where = f"{target.name} {target.url}"
         try:
             response = page.goto(target.url)
         except PlaywrightError as error:
             if "Download is starting" not in str(error):
                 raise
-            problems[f"{target.name} {target.url}"] = [
-                "a download, not a page: declare its Route with page=False"
-            ]
+            problems[where] = ["a download, not a page: declare its Route with page=False"]
             continue
         assert response is not None, target.url
         if "text/html" not in response.headers.get("content-type", ""):
@@ -48,11 +45,24 @@ def test_every_page_a_user_can_reach_passes_the_accessibility_checks(
             found.append(f"title {title!r} is also the title of {titles[title]}")
         titles.setdefault(title, target.name)
         if found:
-            problems[f"{target.name} {target.url}"] = found
+            problems[where] = found
         scanned += 1
-    scan_counts[str(who)] = scanned
-    assert scanned > 0
-    report = "\n".join(
-        f"{where}:\n  - " + "\n  - ".join(found) for where, found in problems.items()
-    )
-    assert not problems, f"Accessibility problems for {who}:\n{report}"
+    return scanned, problems
+
+
+def test_every_page_each_user_can_reach_passes_the_accessibility_checks(
+    open_page, live_world, scan_counts
+):
+    report = []
+    for who in Who:
+        page = open_page()
+        if who is not Who.ANONYMOUS:
+            sign_in(page, live_world.users[who])
+        scanned, problems = _scan(page, who, live_world)
+        page.context.close()
+        scan_counts[str(who)] = scanned
+        assert scanned > 0, f"no page scanned for {who}"
+        report.extend(
+            f"As {who}, {where}:\n  - " + "\n  - ".join(found) for where, found in problems.items()
+        )
+    assert not report, "Accessibility problems:\n" + "\n".join(report)

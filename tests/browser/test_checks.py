@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.checks import TITLE_SUFFIX, axe_violations, page_problems
+from tests.browser.conftest import new_page
 
 pytestmark = pytest.mark.browser
 
@@ -24,8 +25,8 @@ FAULTY_PAGE = """<!DOCTYPE html>
 </body></html>"""
 
 
-def test_a_faulty_page_fails_every_check(browser_page, live_server):
-    page = browser_page
+def test_a_faulty_page_fails_every_check(chromium):
+    page = new_page(chromium, "http://faulty.invalid")
     # Served by the browser itself (no Content-Security-Policy to block its inline
     # style); axe is loaded into it like any other document.
     page.route(
@@ -42,3 +43,4 @@ def test_a_faulty_page_fails_every_check(browser_page, live_server):
     assert "points at no field (#nowhere)" in problems
     found = {violation["id"] for violation in axe_violations(page)}
     assert {"color-contrast", "label", "image-alt"} <= found
+    page.context.close()
