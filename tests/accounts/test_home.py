@@ -12,7 +12,7 @@ def test_home_names_the_role_and_prisons(client, make_user, prison, role):
     user = make_user(role, [prison])
     client.force_login(user)
     page = client.get(reverse("home")).content.decode()
-    assert f"You are signed in as a {role.label.lower()}" in page
+    assert f"Your role: {role.label}." in page
     if role in (Role.DIRECTOR, Role.ADMINISTRATOR):
         assert "Your role covers every prison" in page
     assert "HMP Humber (HMI)" in page

@@ -23,7 +23,7 @@ def test_sign_in_takes_a_user_home_and_shows_role_and_prisons(client, regional_m
     assert response["Location"] == reverse("home")
     home = client.get(reverse("home"))
     assert home.status_code == 200
-    assert "You are signed in as a regional manager" in home.content.decode()
+    assert "Your role: Regional manager." in home.content.decode()
     assert "HMP Humber (HMI)" in home.content.decode()
 
 
