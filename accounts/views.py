@@ -25,6 +25,7 @@ from accounts.two_factor import (
     two_factor_enrol,
     two_factor_verify,
 )
+from audit.services import audit_record
 
 TWO_FACTOR_ERROR = "Enter the current code from your authenticator app, or an unused backup code"
 
@@ -49,6 +50,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:password_change_done")
 
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_record(actor=self.request.user, action="auth.password_change", obj=form.user)
+        return response
+
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "accounts/password_change_done.html"
@@ -71,6 +77,16 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     form_class = StaffSetPasswordForm
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_record(
+            actor=None,
+            action="auth.password_reset",
+            obj=form.user,
+            actor_label=form.user.email,
+        )
+        return response
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

@@ -401,6 +401,12 @@ def intake_save(
             actor=actor,
             obj=intake,
         )
+    _intake_follow_on(
+        actor=actor,
+        learner=learner,
+        creating=creating,
+        sharing_granted=f"{ConsentKind.SHARE_WITH_OMU.label}: given" in consent_changes,
+    )
     audit_record(
         actor=actor,
         action="intake.create" if creating else "intake.update",
@@ -409,6 +415,21 @@ def intake_save(
         detail={"fields": changed, "restricted_fields": restricted_changed},
     )
     return intake
+
+
+def _intake_follow_on(*, actor, learner: Learner, creating: bool, sharing_granted: bool) -> None:
+    """What the intake sets going in the later stages of the journey: the resettlement
+    plan starts at intake (and is shared when the learner consents), and the review
+    clock starts or moves with the intake date and the expected release date.
+    Imported here because those apps build on this one."""
+    from resettlement.services import plan_share_record, plan_start
+    from reviews.services import schedule_refresh
+
+    if creating:
+        plan_start(actor=actor, learner=learner)
+    elif sharing_granted:
+        plan_share_record(actor=actor, learner=learner)
+    schedule_refresh(learner)
 
 
 def _goals_apply(*, learner: Learner, goals: list[dict[str, Any]]) -> bool:

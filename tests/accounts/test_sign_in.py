@@ -119,6 +119,8 @@ def test_password_reset_link_sets_a_new_password(client, tutor):
     assert done["Location"] == reverse("accounts:password_reset_complete")
     tutor.refresh_from_db()
     assert tutor.check_password(new)
+    event = AuditEvent.objects.get(action="auth.password_reset")
+    assert (event.object_id, event.actor_label) == (str(tutor.pk), tutor.email)
 
 
 def test_password_change_refuses_short_passwords(client, tutor):
@@ -131,3 +133,15 @@ def test_password_change_refuses_short_passwords(client, tutor):
     assert "at least 12 characters" in response.content.decode()
     tutor.refresh_from_db()
     assert tutor.check_password(TEST_PASSWORD)
+
+
+def test_a_password_change_is_audited(client, tutor):
+    client.force_login(tutor)
+    new = "another-long-passphrase-here"
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": TEST_PASSWORD, "new_password1": new, "new_password2": new},
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="auth.password_change")
+    assert event.actor == tutor

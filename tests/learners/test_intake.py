@@ -89,6 +89,22 @@ def test_completing_the_intake_makes_the_learner_active(client, regional_manager
     assert AuditEvent.objects.filter(action="intake.create", learner_ref=referred.pk).count() == 1
 
 
+def test_the_intake_starts_the_review_clock_and_the_shared_plan(
+    client, regional_manager, referred, today
+):
+    from resettlement.models import PlanShareLog, ResettlementPlan, ShareEvent
+
+    client.force_login(regional_manager)
+    url = reverse("learners:intake_edit", kwargs={"pk": referred.pk})
+    client.post(url, _intake_data(today))
+    referred.refresh_from_db()
+    # First review 12 weeks after the interview (held two days ago).
+    assert referred.next_review_due_on == today - dt.timedelta(days=2) + dt.timedelta(weeks=12)
+    plan = ResettlementPlan.objects.get(learner=referred)
+    assert plan.pathways.count() == 7
+    assert PlanShareLog.objects.filter(plan=plan, event=ShareEvent.SHARED).count() == 1
+
+
 def test_editing_the_intake_keeps_history_and_withdraws_consent(
     client, regional_manager, referred, today
 ):
