@@ -367,6 +367,12 @@ def seed(world, *, size: int, log) -> None:
         )
         if label in counts:
             counts[label] += 1
+    # Every other learner with an intake (paused, graduated, released...) gets the
+    # due date the schedule gives, so the stored date is always the schedule's.
+    for learner in Learner.objects.filter(intake_completed_on__isnull=False).iterator(
+        chunk_size=2000
+    ):
+        services.schedule_refresh(learner)
     summary = ", ".join(f"{n} {label}" for label, n in counts.items())
     log(
         f"Curriculum of {len(modules)} modules; learners: {summary}; "
