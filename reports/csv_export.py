@@ -9,7 +9,6 @@ written as numbers (they are not strings, so they are left alone).
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterable, Iterator, Sequence
 
 from django.http import StreamingHttpResponse

@@ -26,17 +26,13 @@ from django.db.models.functions import TruncQuarter
 from accounts.models import Prison
 from learners.models import CourseStatus, Learner
 from resettlement.models import FollowUp, Outcome, OutcomeKind, Release
-
-try:  # The reviews models arrive with the reviews branch (issue 4).
-    from reviews.models import (
-        Intervention,
-        InterventionStatus,
-        ModuleCompletion,
-        Review,
-        ReviewStatus,
-    )
-except ImportError:  # pragma: no cover - only before the reviews merge
-    Review = None
+from reviews.models import (
+    Intervention,
+    InterventionStatus,
+    ModuleCompletion,
+    Review,
+    ReviewStatus,
+)
 
 SUPPRESS_BELOW = 5
 SUPPRESSED_TEXT = "fewer than 5"
@@ -187,6 +183,10 @@ class ImpactFigures:
     reviews_on_time_by_prison: tuple[PrisonReviews, ...] = field(default_factory=tuple)
 
     @property
+    def outcome_groups(self) -> tuple[OutcomeShares, OutcomeShares]:
+        return (self.released_graduates, self.all_released)
+
+    @property
     def prison_names(self) -> str:
         return ", ".join(prison.name for prison in self.prisons)
 
@@ -293,7 +293,6 @@ def impact_figures(
     prison_list = list(prisons)
     prison_ids = [getattr(p, "pk", p) for p in prison_list]
     prison_rows = tuple(Prison.objects.filter(pk__in=prison_ids).order_by("name"))
-    in_period = {"range": (period_start, period_end)}
     learners = Learner.objects.filter(prison__in=prison_ids)
 
     headline = learners.aggregate(
@@ -302,7 +301,11 @@ def impact_figures(
             filter=Q(joined_on__lte=period_end)
             & ~Q(course_status__in=[CourseStatus.WITHDRAWN, CourseStatus.REFERRED]),
         ),
-        new_starters=CountOf("pk", filter=Q(joined_on__range=(period_start, period_end))),
+        new_starters=CountOf(
+            "pk",
+            filter=Q(joined_on__range=(period_start, period_end))
+            & ~Q(course_status=CourseStatus.REFERRED),
+        ),
         active=CountOf("pk", filter=Q(course_status=CourseStatus.ACTIVE)),
         graduates=CountOf("pk", filter=Q(graduated_on__range=(period_start, period_end))),
     )
@@ -330,9 +333,7 @@ def impact_figures(
     )
 
     graduates_ever = learners.filter(graduated_on__isnull=False, graduated_on__lte=period_end)
-    review_figures: dict[str, object] = {}
-    if Review is not None:
-        review_figures = _review_figures(prison_ids, period_start, period_end, in_period)
+    review_figures = _review_figures(prison_ids, period_start, period_end)
 
     return ImpactFigures(
         period_start=period_start,
@@ -351,7 +352,7 @@ def impact_figures(
     )
 
 
-def _review_figures(prison_ids, period_start, period_end, in_period) -> dict[str, object]:
+def _review_figures(prison_ids, period_start, period_end) -> dict[str, object]:
     period = (period_start, period_end)
     completions = ModuleCompletion.objects.filter(
         learner__prison__in=prison_ids, completed_on__range=period

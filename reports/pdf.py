@@ -22,6 +22,8 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 logger = logging.getLogger(__name__)
+# WeasyPrint reports every rendering step at INFO; keep its warnings only.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 # Relative URLs in a PDF template (`{% static %}` gives /static/...) resolve against
 # this made-up origin, which the fetcher recognises and never contacts.
