@@ -317,7 +317,10 @@ def impact_figures(
 
     quarters = _quarters(period_start, period_end)
     starters_q = _per_quarter(
-        learners.filter(joined_on__range=(period_start, period_end)), "joined_on"
+        learners.filter(joined_on__range=(period_start, period_end)).exclude(
+            course_status=CourseStatus.REFERRED
+        ),
+        "joined_on",
     )
     graduates_q = _per_quarter(
         learners.filter(graduated_on__range=(period_start, period_end)), "graduated_on"
