@@ -36,6 +36,9 @@ class Chart:
     svg: SafeString
     headers: tuple[str, ...]
     text_rows: tuple[tuple[str, ...], ...]
+    # Whether a printed report shows the table under the chart (when the picture
+    # itself does not carry the numbers, as grouped bars do not).
+    table_in_print: bool = False
 
 
 def _open(width: int, height: int, title: str, description: str, chart_id: str) -> list[str]:
@@ -158,6 +161,7 @@ def grouped_bar_chart(
         svg=mark_safe("".join(parts)),  # noqa: S308 - every text above is escaped
         headers=("", *(name for name, _values in series)),
         text_rows=rows,
+        table_in_print=True,
     )
 
 

@@ -136,7 +136,8 @@ class OutcomeLine:
 class OutcomeShares:
     """Outcomes at the latest follow-up among one group of released learners."""
 
-    group: str  # e.g. "released graduates"
+    group: str  # e.g. "all released learners"
+    noun: str  # e.g. "released learners", as in "12 released learners with a follow-up"
     released: Count  # everyone in the group released on or before the period end
     followed_up: Count  # of whom have a confirmed follow-up: the denominator
     lines: tuple[OutcomeLine, ...]
@@ -243,7 +244,9 @@ def _per_quarter(queryset: QuerySet, date_field: str) -> dict[dt.date, int]:
     return result
 
 
-def _outcome_shares(group: str, learners: QuerySet[Learner], period_end: dt.date) -> OutcomeShares:
+def _outcome_shares(
+    group: str, noun: str, learners: QuerySet[Learner], period_end: dt.date
+) -> OutcomeShares:
     released = learners.filter(
         pk__in=Release.objects.filter(released_on__lte=period_end).values("learner")
     )
@@ -273,6 +276,7 @@ def _outcome_shares(group: str, learners: QuerySet[Learner], period_end: dt.date
     followed_up = FollowUp.objects.filter(pk__in=latest).count()
     return OutcomeShares(
         group=group,
+        noun=noun,
         released=Count(released.count()),
         followed_up=Count(followed_up),
         lines=tuple(
@@ -348,8 +352,12 @@ def impact_figures(
         graduates=Count(headline["graduates"]),
         releases=Count(release_counts["released"]),
         returns_to_custody=Count(release_counts["returned"]),
-        released_graduates=_outcome_shares("released graduates", graduates_ever, period_end),
-        all_released=_outcome_shares("all released learners", learners, period_end),
+        released_graduates=_outcome_shares(
+            "released graduates", "released graduates", graduates_ever, period_end
+        ),
+        all_released=_outcome_shares(
+            "all released learners", "released learners", learners, period_end
+        ),
         starters_graduates_releases_by_quarter=by_quarter,
         **review_figures,
     )

@@ -12,7 +12,7 @@ from django.urls import reverse
 from accounts.models import Role
 from audit.models import AuditEvent
 from reports.figures import impact_figures
-from reports.models import Partner, ReportRun, RunStatus
+from reports.models import Partner, RunStatus
 from reports.services import partner_report_request
 from reports.tasks import report_render_task
 from tests.reports.world import PERIOD, build_hand_built_world

@@ -118,7 +118,9 @@ def build_hand_built_world(prison, other_prison, owner) -> HandBuiltWorld:
         _release(released, D(2025, 10, 1), [(1, D(2025, 11, 1), kind)])
 
     starters = [
-        LearnerFactory(prison=prison, joined_on=D(2025, month, 5), course_status=CourseStatus.ACTIVE)
+        LearnerFactory(
+            prison=prison, joined_on=D(2025, month, 5), course_status=CourseStatus.ACTIVE
+        )
         for month in (1, 2, 4, 7, 8)
     ]
     LearnerFactory(prison=prison, joined_on=D(2025, 3, 1), course_status=CourseStatus.WITHDRAWN)
