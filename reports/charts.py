@@ -178,7 +178,7 @@ def line_chart(
     """Lines over x (e.g. skill ratings at each review) on a small ordinal y scale
     (1..len(y_labels)); a missing value breaks the line."""
     chart_id = f"lj-chart-{next(_ids)}"
-    left, right, top, bottom = 130, 20, 10, 40
+    left, right, top, bottom = 130, 45, 10, 40
     legend_rows = (len(series) + 2) // 3
     legend_height = legend_rows * 20 + 6
     plot_top = top + legend_height
