@@ -23,12 +23,16 @@ class ReportParametersForm(forms.Form):
 
     period_start = forms.DateField(
         label="From",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(
+            attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}
+        ),
         error_messages={"required": "Enter the first day of the period"},
     )
     period_end = forms.DateField(
         label="To",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(
+            attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}
+        ),
         error_messages={"required": "Enter the last day of the period"},
     )
     prisons = forms.ModelMultipleChoiceField(
