@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from django.http import StreamingHttpResponse
 
-from reports.figures import ImpactFigures
+from reports.figures import Count, ImpactFigures
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -107,3 +107,17 @@ def impact_rows(figures: ImpactFigures) -> Iterator[tuple[object, ...]]:
         yield ("Outcome", "Learners", "Share")
         for line in group.lines:
             yield (line.label, line.share.count.public, line.share.public)
+    yield ()
+    yield ("Per quarter", "New starters", "Graduates", "Releases")
+    for row in figures.starters_graduates_releases_by_quarter:
+        yield (
+            row.label,
+            Count(row.starters).public,
+            Count(row.graduates).public,
+            Count(row.releases).public,
+        )
+    if figures.reviews_on_time_by_prison:
+        yield ()
+        yield ("Reviews held on time, by prison", "Share", "Reviews with a due date")
+        for prison in figures.reviews_on_time_by_prison:
+            yield (prison.prison, prison.on_time.public, prison.on_time.base.public)

@@ -173,6 +173,9 @@ def test_impact_csv_has_the_suppressed_figures(client, director, hand_world, pri
     assert ["Returns to custody in the period", "fewer than 5", ""] in rows
     assert ["In tech work", "fewer than 5", "withheld"] in rows
     assert ["In positive activity of any kind", "7", "70%"] in rows
+    assert ["2025 Q1", "fewer than 5", "6", "0"] in rows
+    assert ["2025 Q2", "fewer than 5", "fewer than 5", "10"] in rows
+    assert ["HMP Humber", "80%", "10"] in rows
     assert AuditEvent.objects.filter(action="report.impact_csv").count() == 1
 
 
