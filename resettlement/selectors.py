@@ -117,7 +117,7 @@ def share_log_for_user(user, learner: Learner) -> QuerySet[PlanShareLog] | None:
     administrators); None for everybody else."""
     if not access_for(user).sees_restricted:
         return None
-    return PlanShareLog.objects.filter(learner=learner).select_related("user", "prison")
+    return PlanShareLog.objects.filter(learner=learner).select_related("user", "prison", "consent")
 
 
 def shared_plans_for_user(user) -> QuerySet[Learner]:

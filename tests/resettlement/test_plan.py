@@ -283,3 +283,12 @@ def test_consent_given_after_the_plan_started_is_logged_as_a_share(
     assert events == [ShareEvent.SHARED, ShareEvent.VIEWED]
     client.get(_plan_url(learner))
     assert PlanShareLog.objects.filter(event=ShareEvent.SHARED).count() == 1
+
+
+def test_erasing_a_learner_takes_the_share_log_with_it(client, omu, plan):
+    client.force_login(omu)
+    client.get(_plan_url(plan.learner))
+    assert PlanShareLog.objects.exists()
+    plan.learner.delete()
+    assert not PlanShareLog.objects.exists()
+    assert AuditEvent.objects.filter(action="resettlement.plan.view").exists()
