@@ -21,6 +21,7 @@ from reviews.models import (
     Skill,
     SkillRating,
 )
+from reviews.selectors import required_progress
 
 CHART_POINTS = 8  # the most recent rating dates shown in the skills chart
 
@@ -63,6 +64,7 @@ def learner_progress_context(learner: Learner) -> dict[str, object]:
     return {
         "learner": learner,
         "completions": completions,
+        "progress": required_progress(learner),
         "reviews": reviews,
         "skills_chart": skills_chart(ratings),
         "generated_at": timezone.localtime(),

@@ -51,7 +51,9 @@ def record(learner, tutor):
     ):
         ModuleCompletion.objects.create(
             learner=learner,
-            module=Module.objects.create(track=track, title=title, order=n),
+            module=Module.objects.create(
+                track=track, title=title, order=n, required_for_graduation=True
+            ),
             completed_on=D(2025, 3 + n, 14),
             evidence=evidence,
         )
@@ -125,6 +127,7 @@ def test_progress_report_holds_the_record_and_no_restricted_information(
     assert f"progress-report-{record.prison_number}.pdf" in response["Content-Disposition"]
     text = _text(response, tmp_path)
     assert "Jamie Doyle" in text and record.prison_number in text
+    assert "2 of 2 required modules completed (100%)" in text
     assert "Python: Variables and loops 14 Mar 2025 A quiz game in Python" in text
     assert "Python: Functions 14 Apr 2025 A budgeting tool" in text
     assert "Employability skills over time" in text
