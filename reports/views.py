@@ -5,6 +5,7 @@ with exactly one audit event per request that shows or exports anything."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,6 +24,7 @@ from reports.selectors import report_run_for_user, report_runs_for_user
 from reports.services import partner_report_regenerate, partner_report_request, report_audit
 
 PARAMETER_KEYS = ("period_start", "period_end", "prisons")
+RUNS_PER_PAGE = 25
 
 
 def _parameters_form(request: HttpRequest) -> ReportParametersForm:
@@ -145,7 +147,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reports/partner_list.html",
-        {"form": form, "runs": runs[:50]},
+        {"form": form, "page": Paginator(runs, RUNS_PER_PAGE).get_page(request.GET.get("page"))},
         status=400 if form is not None and form.is_bound else 200,
     )
 

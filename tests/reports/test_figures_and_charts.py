@@ -120,3 +120,9 @@ def test_partner_list_query_count_does_not_grow_with_runs(
     with django_assert_max_num_queries(12):
         page = client.get(reverse("reports:partner_list")).content.decode()
     assert page.count("HMI, RSI") == 11
+    make(20)
+    first = client.get(reverse("reports:partner_list")).content.decode()
+    assert first.count("HMI, RSI") == 25
+    assert "Page 1 of 2" in first
+    second = client.get(reverse("reports:partner_list"), {"page": 2}).content.decode()
+    assert second.count("HMI, RSI") == 6
