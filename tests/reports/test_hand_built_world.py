@@ -146,6 +146,10 @@ def test_dashboard_shows_the_same_figures_with_suppression(client, director, han
         "In positive activity of any kind 8 67%"
     )
     assert "Denominator: 10 released graduates with a follow-up recorded, of 10 released" in html
+    kinds_table = html.split('data-testid="outcome-kinds-2"')[1].split("</table>")[0]
+    kinds = _rows(kinds_table, "data-kind")
+    assert kinds["employed_other"] == "Employed outside tech fewer than 5 withheld"
+    assert kinds["volunteering"] == "Volunteering 0 0%"
     # Four charts, each an SVG with a title and description, and a table alternative.
     assert html.count('role="img"') == 4
     assert html.count("<desc id=") == 4
