@@ -160,7 +160,6 @@ def partner_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         "reports/partner_detail.html",
         {
             "run": run,
-            "refresh": not run.is_finished,
             "can_make_reports": access_for(request.user).can(Capability.MAKE_REPORTS),
         },
     )
