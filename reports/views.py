@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import Capability, access_for
-from learners.selectors import learner_for_user, learner_list_for_user
+from learners.forms import CaseloadFilterForm
+from learners.selectors import caseload_for_user, learner_for_user
 from reports.csv_export import caseload_rows, csv_response, impact_rows
 from reports.figures import impact_figures
 from reports.forms import PartnerReportForm, ReportParametersForm, default_period
@@ -103,12 +104,17 @@ def impact_csv(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def caseload_csv(request: HttpRequest) -> HttpResponse:
-    learners = learner_list_for_user(request.user).filter(anonymised_at__isnull=True)
-    learners = learners.order_by("prison__name", "last_name", "first_name", "pk")
+    # The same filters and order as the caseload page the link is on.
+    form = CaseloadFilterForm(request.GET or None, user=request.user)
+    filters = form.filters() if request.GET else {}
+    learners = caseload_for_user(request.user, **filters).filter(anonymised_at__isnull=True)
     report_audit(
         actor=request.user,
         action="learners.caseload_csv",
-        detail={"learners": learners.count()},
+        detail={
+            "learners": learners.count(),
+            "filters": {key: str(value) for key, value in filters.items() if value},
+        },
     )
     return csv_response(caseload_rows(learners), f"caseload-{timezone.localdate():%Y%m%d}.csv")
 

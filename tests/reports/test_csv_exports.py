@@ -64,7 +64,21 @@ def test_caseload_csv_holds_only_the_users_prisons_and_is_neutralised(
     assert names == sorted([('\'=HYPERLINK("http://evil")', "Aston"), ("Bea", "'@Brown")])
     assert all(row[4] == "HMP Humber" for row in rows[1:])
     event = AuditEvent.objects.get(action="learners.caseload_csv")
-    assert (event.actor, event.detail) == (tutor, {"learners": 2})
+    assert (event.actor, event.detail) == (tutor, {"learners": 2, "filters": {}})
+
+
+@pytest.mark.django_db
+def test_caseload_csv_follows_the_caseload_filters(client, director, prison, other_prison):
+    LearnerFactory(prison=prison, last_name="Inside")
+    LearnerFactory(prison=other_prison, last_name="Elsewhere")
+    client.force_login(director)
+    rows = _rows(client.get(reverse("reports:caseload_csv"), {"prison": other_prison.pk}))
+    assert [row[2] for row in rows[1:]] == ["Elsewhere"]
+    event = AuditEvent.objects.get(action="learners.caseload_csv")
+    assert event.detail == {
+        "learners": 1,
+        "filters": {"prison_id": str(other_prison.pk), "sort": "name"},
+    }
 
 
 @pytest.mark.django_db
