@@ -6,10 +6,17 @@ register = template.Library()
 
 
 def _first_widget_id(field: forms.BoundField) -> str:
-    """The id of the element an error should link to (the first sub-widget for
-    dates, radios and checkboxes)."""
+    """The id of the element an error should link to: the first radio or checkbox
+    of a group, the first part of a multi-part field, or the field itself.
+
+    crispy-forms-gds numbers radios and checkboxes from 1 (`id_<name>_1`), unlike
+    Django's own widgets (from 0): every form page renders them with crispy, so a
+    link to `_0` reached nothing and the error summary could not take a keyboard
+    or screen-reader user to the question."""
     widget = field.field.widget
-    if isinstance(widget, forms.MultiWidget | forms.RadioSelect | forms.CheckboxSelectMultiple):
+    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        return f"{field.auto_id}_1"
+    if isinstance(widget, forms.MultiWidget):
         return f"{field.auto_id}_0"
     return field.auto_id
 
