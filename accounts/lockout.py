@@ -4,6 +4,7 @@ person sees. Wired in settings (AXES_*_CALLABLE)."""
 from django.shortcuts import render
 
 from accounts.forms import LOCKED_OUT_MESSAGE
+from audit.client_address import client_address
 
 
 def lockout_username(request, credentials) -> str:
@@ -18,8 +19,8 @@ def lockout_username(request, credentials) -> str:
 
 
 def lockout_ip_address(request) -> str:
-    """The address the audit trail records too (the proxy sets REMOTE_ADDR)."""
-    return request.META.get("REMOTE_ADDR", "") or ""
+    """The address the audit trail records too (see audit.client_address)."""
+    return client_address(request)
 
 
 def lockout_response(request, credentials, *args, **kwargs):

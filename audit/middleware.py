@@ -1,6 +1,7 @@
 import re
 import uuid
 
+from audit.client_address import client_address
 from audit.request_context import RequestContext, current_request
 
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -18,7 +19,7 @@ class RequestIdMiddleware:
         request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id
         token = current_request.set(
-            RequestContext(request_id=request_id, ip_address=request.META.get("REMOTE_ADDR"))
+            RequestContext(request_id=request_id, ip_address=client_address(request) or None)
         )
         try:
             response = self.get_response(request)
