@@ -19,7 +19,9 @@ export function watchProgress (region) {
       window.location.reload()
       return
     }
-    region.innerHTML = next.innerHTML
+    // Only a change is swapped in: the region is a live region, and replacing it
+    // with the same content would have a screen reader say it again every time.
+    if (next.innerHTML !== region.innerHTML) region.innerHTML = next.innerHTML
     schedule()
   }
   const schedule = () => window.setTimeout(poll, INTERVAL_MS)
