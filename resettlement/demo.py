@@ -240,7 +240,7 @@ def _backfill_releases(today: dt.date) -> None:
 
 
 def seed(world, *, size: int, log) -> None:
-    rng = random.Random(6006)
+    rng = random.Random(6006)  # nosec B311 - deterministic demo data, not security
     today = timezone.localdate()
     learners = list(world.learners)
     if not learners and size:

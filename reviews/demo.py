@@ -241,7 +241,7 @@ def _hold_review(learner, held_on, due_on, actor, rng, ratings) -> Review:
 
 
 def seed(world, *, size: int, log) -> None:
-    rng = random.Random(4004)
+    rng = random.Random(4004)  # nosec B311 - deterministic demo data, not security
     today = timezone.localdate()
     modules = _curriculum()
     required = [m for m in modules if m.required_for_graduation]
