@@ -12,5 +12,6 @@ urlpatterns = [
     path("reviews/", include("reviews.urls")),
     path("resettlement/", include("resettlement.urls")),
     path("reports/", include("reports.urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]

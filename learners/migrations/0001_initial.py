@@ -8,117 +8,311 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Learner',
+            name="Learner",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('prison_number', models.CharField(max_length=7, unique=True, validators=[django.core.validators.RegexValidator('^[A-Z][0-9]{4}[A-Z]{2}$', 'Enter a prison number in the format A1234BC: a letter, four digits and two letters.')])),
-                ('first_name', models.CharField(max_length=100)),
-                ('last_name', models.CharField(max_length=100)),
-                ('preferred_name', models.CharField(blank=True, max_length=100)),
-                ('date_of_birth', models.DateField()),
-                ('joined_on', models.DateField(verbose_name='date joined the course')),
-                ('earliest_release_on', models.DateField(blank=True, null=True, verbose_name='earliest release date')),
-                ('expected_release_on', models.DateField(blank=True, null=True, verbose_name='expected release date')),
-                ('course_status', models.CharField(choices=[('referred', 'Referred'), ('active', 'Active'), ('paused', 'Paused'), ('graduated', 'Graduated'), ('withdrawn', 'Withdrawn')], default='referred', max_length=20)),
-                ('custody_status', models.CharField(choices=[('in_custody', 'In custody'), ('released', 'Released'), ('returned_to_custody', 'Returned to custody')], default='in_custody', max_length=20)),
-                ('intake_completed_on', models.DateField(blank=True, null=True)),
-                ('next_review_due_on', models.DateField(blank=True, null=True)),
-                ('graduated_on', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('anonymised_at', models.DateTimeField(blank=True, null=True)),
-                ('prison', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='learners', to='accounts.prison')),
-                ('regional_manager', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='managed_learners', to=settings.AUTH_USER_MODEL)),
-                ('tutor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='tutored_learners', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "prison_number",
+                    models.CharField(
+                        max_length=7,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Z][0-9]{4}[A-Z]{2}$",
+                                "Enter a prison number in the format A1234BC: a letter, four digits and two letters.",
+                            )
+                        ],
+                    ),
+                ),
+                ("first_name", models.CharField(max_length=100)),
+                ("last_name", models.CharField(max_length=100)),
+                ("preferred_name", models.CharField(blank=True, max_length=100)),
+                ("date_of_birth", models.DateField()),
+                ("joined_on", models.DateField(verbose_name="date joined the course")),
+                (
+                    "earliest_release_on",
+                    models.DateField(blank=True, null=True, verbose_name="earliest release date"),
+                ),
+                (
+                    "expected_release_on",
+                    models.DateField(blank=True, null=True, verbose_name="expected release date"),
+                ),
+                (
+                    "course_status",
+                    models.CharField(
+                        choices=[
+                            ("referred", "Referred"),
+                            ("active", "Active"),
+                            ("paused", "Paused"),
+                            ("graduated", "Graduated"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="referred",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "custody_status",
+                    models.CharField(
+                        choices=[
+                            ("in_custody", "In custody"),
+                            ("released", "Released"),
+                            ("returned_to_custody", "Returned to custody"),
+                        ],
+                        default="in_custody",
+                        max_length=20,
+                    ),
+                ),
+                ("intake_completed_on", models.DateField(blank=True, null=True)),
+                ("next_review_due_on", models.DateField(blank=True, null=True)),
+                ("graduated_on", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("anonymised_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "prison",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="learners",
+                        to="accounts.prison",
+                    ),
+                ),
+                (
+                    "regional_manager",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="managed_learners",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "tutor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="tutored_learners",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['last_name', 'first_name', 'pk'],
+                "ordering": ["last_name", "first_name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Consent',
+            name="Consent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('share_with_omu', "Share the resettlement plan with the prison's OMU"), ('contact_after_release', 'Contact after release'), ('case_study', 'Use in an anonymised case study')], max_length=30)),
-                ('given_on', models.DateField()),
-                ('withdrawn_on', models.DateField(blank=True, null=True)),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('learner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consents', to='learners.learner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("share_with_omu", "Share the resettlement plan with the prison's OMU"),
+                            ("contact_after_release", "Contact after release"),
+                            ("case_study", "Use in an anonymised case study"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("given_on", models.DateField()),
+                ("withdrawn_on", models.DateField(blank=True, null=True)),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "learner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consents",
+                        to="learners.learner",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['kind', '-given_on'],
+                "ordering": ["kind", "-given_on"],
             },
         ),
         migrations.CreateModel(
-            name='StatusChange',
+            name="StatusChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('field', models.CharField(choices=[('course', 'Course status'), ('custody', 'Custody status')], max_length=10)),
-                ('from_status', models.CharField(max_length=20)),
-                ('to_status', models.CharField(max_length=20)),
-                ('reason', models.TextField(blank=True)),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('changed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('learner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_changes', to='learners.learner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "field",
+                    models.CharField(
+                        choices=[("course", "Course status"), ("custody", "Custody status")],
+                        max_length=10,
+                    ),
+                ),
+                ("from_status", models.CharField(max_length=20)),
+                ("to_status", models.CharField(max_length=20)),
+                ("reason", models.TextField(blank=True)),
+                ("changed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "learner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="status_changes",
+                        to="learners.learner",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-changed_at', '-pk'],
+                "ordering": ["-changed_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='TimelineEvent',
+            name="TimelineEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('enrolment', 'Enrolment'), ('details', 'Details changed'), ('intake', 'Intake interview'), ('status', 'Status change'), ('consent', 'Consent'), ('transfer', 'Transfer'), ('module', 'Module completed'), ('graduation', 'Graduation'), ('review', 'Progress review'), ('pause', 'Reviews paused'), ('intervention', 'Intervention'), ('plan', 'Resettlement plan'), ('share', 'Shared with the prison'), ('release', 'Release'), ('contact', 'Support after release'), ('outcome', 'Outcome follow-up'), ('application', 'Job application'), ('mentor', 'Mentoring')], max_length=20)),
-                ('occurred_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('summary', models.CharField(max_length=300)),
-                ('restricted', models.BooleanField(default=False)),
-                ('object_type', models.CharField(blank=True, max_length=80)),
-                ('object_id', models.CharField(blank=True, max_length=64)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('learner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='timeline', to='learners.learner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("enrolment", "Enrolment"),
+                            ("details", "Details changed"),
+                            ("intake", "Intake interview"),
+                            ("status", "Status change"),
+                            ("consent", "Consent"),
+                            ("transfer", "Transfer"),
+                            ("module", "Module completed"),
+                            ("graduation", "Graduation"),
+                            ("review", "Progress review"),
+                            ("pause", "Reviews paused"),
+                            ("intervention", "Intervention"),
+                            ("plan", "Resettlement plan"),
+                            ("share", "Shared with the prison"),
+                            ("release", "Release"),
+                            ("contact", "Support after release"),
+                            ("outcome", "Outcome follow-up"),
+                            ("application", "Job application"),
+                            ("mentor", "Mentoring"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("summary", models.CharField(max_length=300)),
+                ("restricted", models.BooleanField(default=False)),
+                ("object_type", models.CharField(blank=True, max_length=80)),
+                ("object_id", models.CharField(blank=True, max_length=64)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "learner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="timeline",
+                        to="learners.learner",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-occurred_at', '-pk'],
+                "ordering": ["-occurred_at", "-pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='learner',
-            index=models.Index(fields=['prison', 'last_name', 'first_name'], name='learners_le_prison__291e20_idx'),
+            model_name="learner",
+            index=models.Index(
+                fields=["prison", "last_name", "first_name"], name="learners_le_prison__291e20_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='learner',
-            index=models.Index(fields=['expected_release_on'], name='learners_le_expecte_19a139_idx'),
+            model_name="learner",
+            index=models.Index(
+                fields=["expected_release_on"], name="learners_le_expecte_19a139_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='learner',
-            index=models.Index(fields=['next_review_due_on'], name='learners_le_next_re_ad4741_idx'),
+            model_name="learner",
+            index=models.Index(
+                fields=["next_review_due_on"], name="learners_le_next_re_ad4741_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='learner',
-            index=models.Index(fields=['last_name', 'first_name', 'date_of_birth'], name='learners_le_last_na_bddca9_idx'),
+            model_name="learner",
+            index=models.Index(
+                fields=["last_name", "first_name", "date_of_birth"],
+                name="learners_le_last_na_bddca9_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='consent',
-            constraint=models.UniqueConstraint(condition=models.Q(('withdrawn_on__isnull', True)), fields=('learner', 'kind'), name='consent_one_standing_per_kind'),
+            model_name="consent",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("withdrawn_on__isnull", True)),
+                fields=("learner", "kind"),
+                name="consent_one_standing_per_kind",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='consent',
-            constraint=models.CheckConstraint(condition=models.Q(('withdrawn_on__isnull', True), ('withdrawn_on__gte', models.F('given_on')), _connector='OR'), name='consent_withdrawn_after_given'),
+            model_name="consent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("withdrawn_on__isnull", True),
+                    ("withdrawn_on__gte", models.F("given_on")),
+                    _connector="OR",
+                ),
+                name="consent_withdrawn_after_given",
+            ),
         ),
         migrations.AddIndex(
-            model_name='timelineevent',
-            index=models.Index(fields=['learner', '-occurred_at'], name='learners_ti_learner_4d8dc4_idx'),
+            model_name="timelineevent",
+            index=models.Index(
+                fields=["learner", "-occurred_at"], name="learners_ti_learner_4d8dc4_idx"
+            ),
         ),
     ]
