@@ -1,0 +1,526 @@
+"""Writes for learning and reviews. Each service runs in one transaction, writes
+the timeline entry and one audit event per learner it changes, and keeps
+`Learner.next_review_due_on` up to date through `schedule_refresh`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from audit.services import audit_record
+from learners.models import (
+    CourseStatus,
+    Learner,
+    StatusChange,
+    StatusField,
+    TimelineKind,
+)
+from learners.timeline import timeline_record
+from reviews.models import (
+    Intervention,
+    InterventionStatus,
+    Module,
+    ModuleCompletion,
+    Review,
+    ReviewPause,
+    ReviewStatus,
+    SkillRating,
+)
+from reviews.schedule import Schedule
+from reviews.selectors import schedule_for
+
+# The schedule
+
+
+def schedule_refresh(learner: Learner, *, today: dt.date | None = None) -> Schedule:
+    """Recompute the learner's schedule and store the next due date on the learner
+    (nothing while paused or when no review is scheduled). Called by every service
+    that changes an input of the schedule; the intake and release services may call
+    it too."""
+    schedule = schedule_for(learner, today=today)
+    due_on = schedule.stored_due_on
+    if learner.next_review_due_on != due_on:
+        Learner.objects.filter(pk=learner.pk).update(next_review_due_on=due_on)
+        learner.next_review_due_on = due_on
+    return schedule
+
+
+# Course status (graduation)
+
+
+class TransitionError(ValidationError):
+    pass
+
+
+def course_status_change(
+    *, actor, learner: Learner, to_status: str, reason: str = "", summary: str = ""
+) -> StatusChange:
+    """Move a learner's course status along `COURSE_TRANSITIONS`, with a StatusChange,
+    a timeline entry and an audit event. Used here for graduation; the one place in
+    this app that changes course status."""
+    if not learner.can_move_course_status(to_status):
+        raise TransitionError(
+            f"A learner cannot move from {learner.get_course_status_display().lower()} "
+            f"to {CourseStatus(to_status).label.lower()}."
+        )
+    from_status = learner.course_status
+    learner.course_status = to_status
+    learner.save(update_fields=["course_status", "graduated_on", "updated_at"])
+    change = StatusChange.objects.create(
+        learner=learner,
+        field=StatusField.COURSE,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+        changed_by=actor,
+    )
+    kind = TimelineKind.GRADUATION if to_status == CourseStatus.GRADUATED else TimelineKind.STATUS
+    timeline_record(
+        learner=learner,
+        kind=kind,
+        summary=summary or f"Course status changed to {CourseStatus(to_status).label.lower()}",
+        actor=actor,
+        obj=change,
+    )
+    audit_record(
+        actor=actor,
+        action="learner.course_status",
+        obj=learner,
+        learner_id=learner.pk,
+        detail={"from": from_status, "to": to_status},
+    )
+    return change
+
+
+def _graduate_if_complete(*, actor, learner: Learner, on: dt.date) -> bool:
+    """Graduate the learner when every current required module is completed.
+    Only an active learner graduates (COURSE_TRANSITIONS)."""
+    if learner.course_status != CourseStatus.ACTIVE:
+        return False
+    required = Module.objects.required()
+    total = required.count()
+    if total == 0:
+        return False
+    done = ModuleCompletion.objects.filter(learner=learner, module__in=required).count()
+    if done < total:
+        return False
+    learner.graduated_on = on
+    course_status_change(
+        actor=actor,
+        learner=learner,
+        to_status=CourseStatus.GRADUATED,
+        reason="Completed every module required for graduation.",
+        summary=f"Graduated: completed all {total} required modules",
+    )
+    schedule_refresh(learner)
+    return True
+
+
+# Module completions
+
+
+@dataclass(frozen=True)
+class CompletionResult:
+    completion: ModuleCompletion | None
+    graduated: bool
+    already_done: bool = False
+
+
+def _completion_create(
+    *,
+    actor,
+    learner: Learner,
+    module: Module,
+    completed_on: dt.date,
+    assessed_by,
+    evidence: str,
+    evidence_link: str = "",
+) -> CompletionResult:
+    if ModuleCompletion.objects.filter(learner=learner, module=module).exists():
+        return CompletionResult(None, graduated=False, already_done=True)
+    completion = ModuleCompletion(
+        learner=learner,
+        module=module,
+        completed_on=completed_on,
+        assessed_by=assessed_by,
+        evidence=evidence,
+        evidence_link=evidence_link,
+        recorded_by=actor,
+    )
+    completion.full_clean()
+    completion.save()
+    timeline_record(
+        learner=learner,
+        kind=TimelineKind.MODULE,
+        summary=f"Completed {module.track.name}: {module.title}",
+        actor=actor,
+        obj=completion,
+    )
+    audit_record(
+        actor=actor,
+        action="completion.create",
+        obj=completion,
+        learner_id=learner.pk,
+        detail={"module": module.pk, "bulk": False},
+    )
+    graduated = (
+        module.required_for_graduation
+        and not module.is_retired
+        and _graduate_if_complete(actor=actor, learner=learner, on=completed_on)
+    )
+    return CompletionResult(completion, graduated=graduated)
+
+
+@transaction.atomic
+def completion_record(
+    *,
+    actor,
+    learner: Learner,
+    module: Module,
+    completed_on: dt.date,
+    assessed_by,
+    evidence: str,
+    evidence_link: str = "",
+) -> CompletionResult:
+    """Record that a learner completed a module; graduate them if it was the last
+    required one."""
+    learner = Learner.objects.select_for_update().get(pk=learner.pk)
+    return _completion_create(
+        actor=actor,
+        learner=learner,
+        module=module,
+        completed_on=completed_on,
+        assessed_by=assessed_by,
+        evidence=evidence,
+        evidence_link=evidence_link,
+    )
+
+
+@transaction.atomic
+def completions_record_bulk(
+    *,
+    actor,
+    learners: Iterable[Learner],
+    module: Module,
+    completed_on: dt.date,
+    evidence: str,
+) -> list[tuple[Learner, CompletionResult]]:
+    """A tutor after a class marks several learners' completion of one module."""
+    ids = sorted(learner.pk for learner in learners)
+    locked = Learner.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    return [
+        (
+            learner,
+            _completion_create(
+                actor=actor,
+                learner=learner,
+                module=module,
+                completed_on=completed_on,
+                assessed_by=actor,
+                evidence=evidence,
+            ),
+        )
+        for learner in locked
+    ]
+
+
+# Skill ratings
+
+
+def _ratings_write(
+    *, actor, learner: Learner, ratings: Mapping[str, int], rated_on: dt.date, review=None
+) -> None:
+    for skill, rating in ratings.items():
+        if not rating:
+            continue
+        SkillRating.objects.update_or_create(
+            learner=learner,
+            review=review,
+            skill=skill,
+            defaults={"rating": int(rating), "rated_on": rated_on, "recorded_by": actor},
+        )
+
+
+@transaction.atomic
+def intake_ratings_record(
+    *, actor, learner: Learner, ratings: Mapping[str, int], rated_on: dt.date
+) -> None:
+    """The starting confidence ratings (at intake). The intake interview may call this."""
+    _ratings_write(actor=actor, learner=learner, ratings=ratings, rated_on=rated_on)
+    audit_record(
+        actor=actor,
+        action="skills.intake_ratings",
+        obj=learner,
+        learner_id=learner.pk,
+        detail={"skills": sorted(ratings)},
+    )
+
+
+# Pauses
+
+
+@transaction.atomic
+def pause_start(
+    *, actor, learner: Learner, reason: str, started_on: dt.date, note: str = ""
+) -> ReviewPause:
+    pause = ReviewPause(
+        learner=learner, reason=reason, started_on=started_on, note=note, started_by=actor
+    )
+    pause.full_clean()
+    pause.save()
+    timeline_record(
+        learner=learner,
+        kind=TimelineKind.PAUSE,
+        summary=f"Reviews paused: {pause.get_reason_display().lower()}",
+        actor=actor,
+        obj=pause,
+        # A pause for health reasons is health information.
+        restricted=reason == "health",
+    )
+    audit_record(
+        actor=actor, action="review_pause.start", obj=pause, learner_id=learner.pk, detail={}
+    )
+    schedule_refresh(learner)
+    return pause
+
+
+@transaction.atomic
+def pause_end(*, actor, pause: ReviewPause, ended_on: dt.date) -> ReviewPause:
+    pause = ReviewPause.objects.select_for_update().get(pk=pause.pk)
+    if pause.ended_on is not None:
+        raise ValidationError("This pause has already ended.")
+    if ended_on < pause.started_on:
+        raise ValidationError(
+            {"ended_on": "The date the pause ended must be on or after the day it started."}
+        )
+    pause.ended_on = ended_on
+    pause.ended_by = actor
+    pause.save(update_fields=["ended_on", "ended_by"])
+    learner = pause.learner
+    timeline_record(
+        learner=learner,
+        kind=TimelineKind.PAUSE,
+        summary="Reviews resumed",
+        actor=actor,
+        obj=pause,
+        restricted=pause.reason == "health",
+    )
+    audit_record(actor=actor, action="review_pause.end", obj=pause, learner_id=learner.pk)
+    schedule_refresh(learner)
+    return pause
+
+
+# Reviews
+
+REVIEW_FIELDS = [
+    "held_on",
+    "participants",
+    "progress",
+    "attendance",
+    "engagement",
+    "rag",
+    "rag_reason",
+    "goals_achieved",
+    "goals_continued",
+    "goals_new",
+    "learner_words",
+]
+
+
+class StaleReviewError(Exception):
+    """Somebody else saved the review since the editor loaded it."""
+
+    def __init__(self, current: Review, changes: list[tuple[str, str, str]]):
+        self.current = current
+        self.changes = changes  # (field label, their saved value, your value)
+        super().__init__("The review was changed by somebody else.")
+
+
+@transaction.atomic
+def review_start(*, actor, learner: Learner) -> Review:
+    """Open a draft for the learner's next review (or return the draft already open)."""
+    learner = Learner.objects.select_for_update().get(pk=learner.pk)
+    existing = Review.objects.filter(learner=learner, status=ReviewStatus.DRAFT).first()
+    if existing is not None:
+        return existing
+    schedule = schedule_for(learner)
+    review = Review.objects.create(
+        learner=learner,
+        due_on=schedule.due_on,
+        pre_release=schedule.pre_release,
+        created_by=actor,
+        updated_by=actor,
+    )
+    audit_record(actor=actor, action="review.start", obj=review, learner_id=learner.pk)
+    return review
+
+
+def _display(review: Review, field: str, value: Any) -> str:
+    model_field = Review._meta.get_field(field)
+    if model_field.choices and value:
+        return str(dict(model_field.choices).get(value, value))
+    if isinstance(value, dt.date):
+        return f"{value:%-d %B %Y}"
+    return str(value or "(empty)")
+
+
+@transaction.atomic
+def review_save(
+    *,
+    actor,
+    review: Review,
+    version: int,
+    data: Mapping[str, Any],
+    ratings: Mapping[str, int],
+    complete: bool,
+) -> Review:
+    """Save the review form, as a draft or complete.
+
+    Optimistic locking: the row is updated only if its version is still the one
+    the editor loaded (UPDATE ... WHERE version = n). Otherwise nothing is written
+    and StaleReviewError says what the other person changed."""
+    if review.status == ReviewStatus.COMPLETE:
+        raise ValidationError("This review is complete and can no longer be changed.")
+    values = {field: data.get(field, getattr(review, field)) for field in REVIEW_FIELDS}
+    now = timezone.now()
+    update: dict[str, Any] = {
+        **values,
+        "version": version + 1,
+        "updated_by": actor,
+        "updated_at": now,
+    }
+    if complete:
+        update["status"] = ReviewStatus.COMPLETE
+        update["completed_at"] = now
+    updated = Review.objects.filter(
+        pk=review.pk, version=version, status=ReviewStatus.DRAFT
+    ).update(**update)
+    if updated == 0:
+        current = Review.objects.select_related("updated_by").get(pk=review.pk)
+        changes = [
+            (
+                str(Review._meta.get_field(field).verbose_name).capitalize(),
+                _display(current, field, getattr(current, field)),
+                _display(current, field, values[field]),
+            )
+            for field in REVIEW_FIELDS
+            if getattr(current, field) != values[field]
+        ]
+        raise StaleReviewError(current, changes)
+    review.refresh_from_db()
+    learner = review.learner
+    rated_on = review.held_on or timezone.localdate()
+    _ratings_write(actor=actor, learner=learner, ratings=ratings, rated_on=rated_on, review=review)
+    if complete:
+        SkillRating.objects.filter(review=review).update(rated_on=review.held_on)
+        timeline_record(
+            learner=learner,
+            kind=TimelineKind.REVIEW,
+            summary=(
+                f"{'Pre-release review' if review.pre_release else 'Progress review'} held"
+                f" ({review.get_rag_display().split(':')[0].lower()})"
+            ),
+            actor=actor,
+            obj=review,
+        )
+        audit_record(actor=actor, action="review.complete", obj=review, learner_id=learner.pk)
+        schedule_refresh(learner)
+    else:
+        audit_record(actor=actor, action="review.save_draft", obj=review, learner_id=learner.pk)
+    return review
+
+
+@transaction.atomic
+def review_discard(*, actor, review: Review) -> None:
+    if review.status != ReviewStatus.DRAFT:
+        raise ValidationError("Only a draft review can be discarded.")
+    learner_id = review.learner_id
+    audit_record(actor=actor, action="review.discard", obj=review, learner_id=learner_id)
+    review.delete()
+
+
+# Interventions
+
+
+@transaction.atomic
+def intervention_raise(
+    *,
+    actor,
+    learner: Learner,
+    kind: str,
+    description: str,
+    owner,
+    due_on: dt.date,
+    review: Review | None = None,
+) -> Intervention:
+    intervention = Intervention(
+        learner=learner,
+        review=review,
+        kind=kind,
+        description=description,
+        owner=owner,
+        due_on=due_on,
+        raised_by=actor,
+    )
+    intervention.full_clean()
+    intervention.save()
+    timeline_record(
+        learner=learner,
+        kind=TimelineKind.INTERVENTION,
+        summary=f"Intervention agreed: {intervention.get_kind_display().lower()}, "
+        f"owned by {owner.full_name}",
+        actor=actor,
+        obj=intervention,
+        restricted=intervention.restricted,
+    )
+    audit_record(actor=actor, action="intervention.create", obj=intervention, learner_id=learner.pk)
+    return intervention
+
+
+@transaction.atomic
+def intervention_update(
+    *,
+    actor,
+    intervention: Intervention,
+    description: str,
+    owner,
+    due_on: dt.date,
+    status: str,
+    outcome: str,
+) -> Intervention:
+    was_open = intervention.is_open
+    intervention.description = description
+    intervention.owner = owner
+    intervention.due_on = due_on
+    intervention.status = status
+    intervention.outcome = outcome
+    if status == InterventionStatus.OPEN:
+        intervention.closed_on = None
+    elif was_open:
+        intervention.closed_on = timezone.localdate()
+    intervention.full_clean()
+    intervention.save()
+    if was_open and not intervention.is_open:
+        timeline_record(
+            learner=intervention.learner,
+            kind=TimelineKind.INTERVENTION,
+            summary=f"Intervention {intervention.get_status_display().lower()}: "
+            f"{intervention.get_kind_display().lower()}",
+            actor=actor,
+            obj=intervention,
+            restricted=intervention.restricted,
+        )
+    audit_record(
+        actor=actor,
+        action="intervention.update",
+        obj=intervention,
+        learner_id=intervention.learner_id,
+        detail={"status": status},
+    )
+    return intervention
