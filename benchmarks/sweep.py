@@ -27,7 +27,7 @@ os.environ.setdefault("EMAIL_URL", "locmem://")
 # wait in the outbox (one failed connection, then the breaker stops trying).
 os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -62,7 +62,8 @@ def seed(count: int, today: dt.date) -> None:
     for i, prison in enumerate(prisons):
         for role in (Role.REGIONAL_MANAGER, Role.TUTOR, Role.TUTOR):
             user = User.objects.create(
-                email=f"{role}.{i}.{len(staff)}@bench.example", full_name=f"Bench {role} {i}",
+                email=f"{role}.{i}.{len(staff)}@bench.example",
+                full_name=f"Bench {role} {i}",
                 role=role,
             )
             user.prisons.set([prison])

@@ -321,7 +321,7 @@ def weekly_digest_items(user: User, today: dt.date) -> list[sweep.Finding]:
     access = access_for(user)
     if not access.prison_ids and not access.all_prisons:
         return []
-    findings = sweep.find_all(today, access.prison_q("prison"))
+    findings = sweep.find_all(today, None if access.all_prisons else access.prison_ids)
     seen: dict[tuple, sweep.Finding] = {}
     for finding in findings:
         seen.setdefault((finding.kind, finding.object_type, finding.object_id), finding)

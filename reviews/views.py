@@ -217,9 +217,7 @@ def review_edit(request, pk: int, review_id: int):
         return redirect("reviews:review_detail", pk=learner.pk, review_id=review.pk)
     previous = selectors.last_held_review(learner, before=review)
     since = previous.held_on if previous else learner.intake_completed_on
-    form = ReviewForm(
-        _posted(request), initial=_review_initial(review, learner), earliest=since
-    )
+    form = ReviewForm(_posted(request), initial=_review_initial(review, learner), earliest=since)
     conflict = None
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -318,9 +316,7 @@ def pause_end(request, pk: int, pause_id: int):
     if not pause.is_open:
         messages.info(request, "That pause has already ended.")
         return redirect("reviews:learner_reviews", pk=learner.pk)
-    form = PauseEndForm(
-        _posted(request), pause=pause, initial={"ended_on": timezone.localdate()}
-    )
+    form = PauseEndForm(_posted(request), pause=pause, initial={"ended_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             services.pause_end(
