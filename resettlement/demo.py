@@ -1,0 +1,334 @@
+"""Demo resettlement records: plans (most shared with the OMU), releases with
+outcomes of every kind, a return to custody, brokered jobs at every stage (one
+started before release), and mentors matched to graduates. Deterministic."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.utils import timezone
+
+from accounts.models import Role
+from learners.models import Consent, ConsentKind, CourseStatus, Learner
+from resettlement import services
+from resettlement.models import (
+    ActionOwner,
+    ActionStatus,
+    Employer,
+    FollowUp,
+    HiredBefore,
+    Mentor,
+    Opportunity,
+    OpportunityKind,
+    OutcomeKind,
+    Pathway,
+    PathwayStatus,
+    PlanAction,
+)
+
+# A plan for most learners; the full treatment is capped so a benchmark-sized
+# world (20,000 learners) still seeds in reasonable time.
+MOST = 0.8
+CAP = 400
+
+FIRST = ["Jamie", "Kyle", "Dean", "Marcus", "Liam", "Aaron", "Connor", "Reece", "Tyler", "Nathan"]
+LAST = ["Doyle", "Walsh", "Hughes", "Khan", "Price", "Barker", "Nolan", "Reid", "Lowe", "Booth"]
+
+ACTIONS = {
+    Pathway.ACCOMMODATION: ("Refer to the prison housing advice service", ActionOwner.PRISON),
+    Pathway.FINANCE_ID: (
+        "Apply for a birth certificate and open a bank account",
+        ActionOwner.PRISON,
+    ),
+    Pathway.EDUCATION_WORK: (
+        "Introduce to a tech employer in the release area",
+        ActionOwner.CODE4000,
+    ),
+    Pathway.HEALTH: ("Register with a GP before release", ActionOwner.PROBATION),
+    Pathway.FAMILIES: ("Arrange a family visit to talk about release plans", ActionOwner.LEARNER),
+    Pathway.DRUGS_ALCOHOL: ("Continue with the recovery support group", ActionOwner.OTHER),
+    Pathway.ATTITUDES: ("Complete the thinking skills programme", ActionOwner.PRISON),
+}
+
+EMPLOYERS = [
+    ("Humber Digital", "Software", "Priya Nair", HiredBefore.YES),
+    ("Leeds Code Co", "Web agency", "Tom Fairley", HiredBefore.YES),
+    ("Northern Data Works", "Data and analytics", "Grace Obi", HiredBefore.UNKNOWN),
+    ("Mersey Cloud", "Cloud hosting", "Dan Roberts", HiredBefore.NO),
+]
+OPPORTUNITIES = [
+    (0, "Junior developer", OpportunityKind.JOB, "Hull"),
+    (0, "Software apprentice", OpportunityKind.APPRENTICESHIP, "Hull"),
+    (1, "Front-end developer", OpportunityKind.JOB, "Leeds"),
+    (1, "Work placement", OpportunityKind.PLACEMENT, "Leeds"),
+    (2, "Data apprentice", OpportunityKind.APPRENTICESHIP, "Sheffield"),
+    (3, "Support engineer", OpportunityKind.JOB, "Liverpool"),
+]
+MENTORS = [
+    ("Ada Osei", "Tech North", "Python, Django, careers", "Fortnightly, evenings"),
+    ("Ben Carter", "Leeds Code Co", "JavaScript, interviews", "Monthly"),
+    ("Chloe Marsh", "Freelance", "Running a small business", "Weekends"),
+    ("Dev Patel", "Mersey Cloud", "Linux, cloud, support roles", "Weekly calls"),
+]
+
+# Outcomes recorded at follow-ups, cycled through so every kind appears.
+OUTCOME_SETS = [
+    [OutcomeKind.EMPLOYED_TECH],
+    [OutcomeKind.EMPLOYED_TECH, OutcomeKind.VOLUNTEERING],
+    [OutcomeKind.EMPLOYED_OTHER, OutcomeKind.TRAINING],
+    [OutcomeKind.SELF_EMPLOYED_TECH],
+    [OutcomeKind.SELF_EMPLOYED_OTHER, OutcomeKind.OTHER_PRIORITIES],
+    [OutcomeKind.EDUCATION],
+    [OutcomeKind.NOT_IN_ACTIVITY, OutcomeKind.OTHER_PRIORITIES],
+    [OutcomeKind.LOST_CONTACT],
+    [OutcomeKind.TRAINING, OutcomeKind.VOLUNTEERING],
+]
+
+
+def _make_learners(world, rng: random.Random, count: int) -> list[Learner]:
+    """Only when the learners step made none (this app's branch on its own)."""
+    today = timezone.localdate()
+    learners = []
+    codes = sorted(world.prisons)
+    for n in range(count):
+        prison = world.prisons[codes[n % len(codes)]]
+        learner = Learner.objects.create(
+            prison_number=f"R{7000 + n:04d}DM",
+            first_name=FIRST[n % len(FIRST)],
+            last_name=LAST[(n * 3) % len(LAST)],
+            date_of_birth=dt.date(1980 + n % 20, 1 + n % 12, 1 + n % 27),
+            prison=prison,
+            joined_on=today - dt.timedelta(days=rng.randint(200, 500)),
+            expected_release_on=today + dt.timedelta(days=rng.randint(20, 600)),
+            course_status=CourseStatus.GRADUATED if n % 2 == 0 else CourseStatus.ACTIVE,
+            regional_manager=world.first_of(Role.REGIONAL_MANAGER, prison.code),
+        )
+        if n % 5 != 4:
+            Consent.objects.create(
+                learner=learner,
+                kind=ConsentKind.SHARE_WITH_OMU,
+                given_on=learner.joined_on,
+            )
+        learners.append(learner)
+    return learners
+
+
+def _rm(world, learner: Learner):
+    return learner.regional_manager or world.first_of(Role.REGIONAL_MANAGER, learner.prison.code)
+
+
+def _omu(world, learner: Learner):
+    try:
+        return world.first_of(Role.OMU, learner.prison.code)
+    except LookupError:
+        return None
+
+
+def _plan(world, rng: random.Random, learner: Learner) -> None:
+    rm = _rm(world, learner)
+    plan = services.plan_start(actor=rm, learner=learner)
+    pathways = {row.pathway: row for row in plan.pathways.all()}
+    for pathway in rng.sample(list(ACTIONS), k=rng.randint(2, 5)):
+        description, owner = ACTIONS[pathway]
+        services.pathway_set_status(
+            actor=rm,
+            pathway=pathways[pathway],
+            status=rng.choice([PathwayStatus.SUPPORT_NEEDED, PathwayStatus.IN_PROGRESS]),
+        )
+        action = services.action_add(
+            actor=rm,
+            pathway=pathways[pathway],
+            description=description,
+            owner_organisation=owner,
+            owner_name="" if owner != ActionOwner.PRISON else "Housing and resettlement team",
+            due_on=timezone.localdate() + dt.timedelta(days=rng.randint(-10, 90)),
+            status=rng.choice([ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS]),
+        )
+        services.action_update_add(actor=rm, action=action, text="Discussed with the learner.")
+    omu = _omu(world, learner)
+    shared = learner.consents.filter(kind=ConsentKind.SHARE_WITH_OMU, withdrawn_on__isnull=True)
+    if omu is not None and shared.exists():
+        services.plan_view_record(actor=omu, learner=learner, plan=plan)
+        prison_action = (
+            plan.pathways.filter(actions__owner_organisation=ActionOwner.PRISON)
+            .values_list("actions", flat=True)
+            .first()
+        )
+        if prison_action:
+            action = PlanAction.objects.get(pk=prison_action)
+            services.action_update_add(actor=omu, action=action, text="Appointment booked.")
+        if rng.random() < 0.4:
+            services.plan_comment_add(
+                actor=omu, plan=plan, text="Discussed at the OMU resettlement meeting."
+            )
+
+
+def _record_outcomes(rm, rng: random.Random, learner: Learner, sets: list, index: int) -> int:
+    today = timezone.localdate()
+    for follow_up in FollowUp.objects.filter(learner=learner).order_by("months"):
+        if follow_up.due_on > today:
+            break
+        if rng.random() < 0.15:  # some are missed: overdue in the work queue
+            continue
+        kinds = sets[index % len(sets)]
+        index += 1
+        outcomes = []
+        for kind in kinds:
+            if kind == OutcomeKind.EMPLOYED_TECH:
+                outcomes.append(
+                    {
+                        "kind": kind,
+                        "role": rng.choice(["Junior developer", "Apprentice tester"]),
+                        "employer_name": rng.choice([e[0] for e in EMPLOYERS]),
+                        "tech_level": rng.choice(["junior", "apprentice", "other"]),
+                        "started_on": follow_up.release.released_on + dt.timedelta(days=14),
+                    }
+                )
+            elif kind == OutcomeKind.TRAINING:
+                outcomes.append({"kind": kind, "detail": "Web development bootcamp"})
+            elif kind == OutcomeKind.OTHER_PRIORITIES:
+                outcomes.append({"kind": kind, "detail": "Settling into housing"})
+            else:
+                outcomes.append({"kind": kind})
+        services.follow_up_record(
+            actor=rm,
+            follow_up=follow_up,
+            confirmed_on=min(today, follow_up.due_on + dt.timedelta(days=rng.randint(0, 10))),
+            source=rng.choice(["learner", "employer", "probation", "other"]),
+            outcomes=outcomes,
+        )
+    return index
+
+
+def seed(world, *, size: int, log) -> None:
+    rng = random.Random(6006)
+    today = timezone.localdate()
+    learners = list(world.learners)
+    if not learners and size:
+        learners = _make_learners(world, rng, min(size, 24))
+        world.learners.extend(learners)
+    learners = learners[:CAP]
+
+    employers = [
+        Employer.objects.create(
+            name=name, sector=sector, contact_name=contact, hired_with_convictions=hired
+        )
+        for name, sector, contact, hired in EMPLOYERS
+    ]
+    opportunities = [
+        Opportunity.objects.create(
+            employer=employers[e],
+            role=role,
+            kind=kind,
+            location=where,
+            closing_on=today + dt.timedelta(days=30 + 10 * n),
+            restrictions="No arson or fraud convictions" if n == 5 else "",
+        )
+        for n, (e, role, kind, where) in enumerate(OPPORTUNITIES)
+    ]
+    mentors = [
+        Mentor.objects.create(name=name, organisation=org, skills=skills, availability=when)
+        for name, org, skills, when in MENTORS
+    ]
+
+    planned = [learner for n, learner in enumerate(learners) if n % 5 != 3 or n < 5]
+    planned = planned[: max(1, int(len(learners) * MOST) + 1)] if learners else []
+    for learner in planned:
+        _plan(world, rng, learner)
+
+    # Release about a third of them (graduates first), at spread-out dates.
+    candidates = sorted(
+        learners, key=lambda item: (item.course_status != CourseStatus.GRADUATED, item.pk)
+    )
+    to_release = candidates[: max(0, len(learners) // 3)]
+    index = 0
+    released = []
+    for n, learner in enumerate(to_release):
+        rm = _rm(world, learner)
+        released_on = today - dt.timedelta(days=40 + (n * 97) % 760)
+        if n == 0:
+            # A role brokered in custody and started (release on temporary licence) before release.
+            application = services.application_add(
+                actor=rm,
+                learner=learner,
+                opportunity=opportunities[1],
+                introduced_on=released_on - dt.timedelta(days=120),
+                notes="Brokered in custody; started on day release before the release date.",
+            )
+            for step, days in (("applied", 110), ("interview", 90), ("offer", 80), ("started", 60)):
+                services.application_move(
+                    actor=rm,
+                    application=application,
+                    status=step,
+                    on=released_on - dt.timedelta(days=days),
+                )
+        services.release_record(
+            actor=rm,
+            learner=learner,
+            released_on=released_on,
+            release_type=["licence", "end_of_sentence", "parole", "hdc", "other"][n % 5],
+            area=["Hull", "Leeds", "Sheffield", "Liverpool", "York"][n % 5],
+            support_agreed="Weekly calls for the first three months; help with CVs.",
+        )
+        learner.refresh_from_db()
+        released.append(learner)
+        services.support_contact_add(
+            actor=rm,
+            learner=learner,
+            contacted_on=released_on + dt.timedelta(days=2),
+            method="phone",
+            with_whom="Learner",
+            summary="First call after release: settling in at the approved premises.",
+            next_step="Meet at the hub next week",
+            restricted_note="Asked about recovery meetings nearby." if n % 3 == 0 else "",
+        )
+        if n == 1:
+            services.custody_return(
+                actor=rm,
+                learner=learner,
+                returned_on=released_on + dt.timedelta(days=20),
+                reason="Recalled on licence",
+            )
+            continue
+        index = _record_outcomes(rm, rng, learner, OUTCOME_SETS, index)
+        if n % 2 == 0:
+            services.mentor_match_add(
+                actor=rm,
+                learner=learner,
+                mentor=mentors[n % len(mentors)],
+                started_on=released_on + dt.timedelta(days=7),
+                ended_on=released_on + dt.timedelta(days=180) if n % 4 == 0 else None,
+                notes="Meets every other week to talk through job applications.",
+            )
+
+    # Applications at every stage for learners still in custody and those released.
+    stages = [
+        [],
+        ["applied"],
+        ["applied", "interview"],
+        ["applied", "interview", "offer"],
+        ["applied", "offer", "started"],
+        ["applied", "interview", "unsuccessful"],
+        ["withdrawn"],
+    ]
+    brokered = [item for item in learners if item not in to_release[:1]][: len(stages)]
+    for n, (learner, steps) in enumerate(zip(brokered, stages, strict=False)):
+        rm = _rm(world, learner)
+        application = services.application_add(
+            actor=rm,
+            learner=learner,
+            opportunity=opportunities[(n + 2) % len(opportunities)],
+            introduced_on=today - dt.timedelta(days=60),
+        )
+        for k, step in enumerate(steps):
+            services.application_move(
+                actor=rm,
+                application=application,
+                status=step,
+                on=today - dt.timedelta(days=50 - 10 * k),
+            )
+    log(
+        f"Resettlement: {len(planned)} plans, {len(released)} released learners, "
+        f"{len(employers)} employers, {len(mentors)} mentors."
+    )

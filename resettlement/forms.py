@@ -1,0 +1,418 @@
+"""Forms validate and clean; the services write."""
+
+from __future__ import annotations
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Layout
+from django import forms
+from django.utils import timezone
+
+from resettlement.models import (
+    ActionStatus,
+    ContactMethod,
+    Employer,
+    Mentor,
+    Opportunity,
+    OutcomeKind,
+    OutcomeSource,
+    PathwayStatus,
+    PlanAction,
+    ReleaseType,
+    TechLevel,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        attrs = {"class": "govuk-input govuk-input--width-10", **(attrs or {})}
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def _date(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=DateInput(),
+        help_text=help_text,
+        error_messages={
+            "required": f"Enter the {label.lower()}",
+            "invalid": f"Enter the {label.lower()} as a real date",
+        },
+    )
+
+
+def _required(field: forms.Field, message: str) -> forms.Field:
+    field.error_messages["required"] = message
+    return field
+
+
+class GdsForm(forms.Form):
+    """A form laid out field by field with one submit button."""
+
+    button = "Save"
+    radios: tuple[str, ...] = ()
+    checkboxes: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        layout = []
+        for name in self.fields:
+            if name in self.radios:
+                layout.append(Field.radios(name, legend_size="s"))
+            elif name in self.checkboxes:
+                layout.append(Field.checkboxes(name, legend_size="s"))
+            else:
+                layout.append(Field(name))
+        self.helper.layout = Layout(*layout, Button("submit", self.button))
+
+
+def _not_future(value, label: str):
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(f"The {label} must be today or in the past")
+    return value
+
+
+# The plan
+
+
+class PathwayStatusForm(GdsForm):
+    button = "Save status"
+    radios = ("status",)
+    status = forms.ChoiceField(
+        label="Status",
+        choices=PathwayStatus.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select a status"},
+    )
+
+
+class ActionForm(GdsForm):
+    button = "Save action"
+    radios = ("owner_organisation", "status")
+    description = _required(
+        forms.CharField(label="What needs to happen", max_length=300, widget=forms.Textarea),
+        "Enter what needs to happen",
+    )
+    owner_organisation = forms.ChoiceField(
+        label="Which organisation owns it",
+        choices=PlanAction._meta.get_field("owner_organisation").choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the organisation that owns the action"},
+    )
+    owner_name = forms.CharField(label="Named owner (optional)", max_length=120, required=False)
+    due_on = _date("Due date", required=False)
+    status = forms.ChoiceField(
+        label="Status",
+        choices=ActionStatus.choices,
+        initial=ActionStatus.NOT_STARTED,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select a status"},
+    )
+
+
+class ActionUpdateForm(GdsForm):
+    button = "Add update"
+    written_on = _date("Date of the update")
+    text = _required(forms.CharField(label="Update", widget=forms.Textarea), "Enter the update")
+
+    def clean_written_on(self):
+        return _not_future(self.cleaned_data["written_on"], "date of the update")
+
+
+class CommentForm(GdsForm):
+    button = "Add comment"
+    text = _required(forms.CharField(label="Comment", widget=forms.Textarea), "Enter a comment")
+
+
+# Release and after
+
+
+class ReleaseForm(GdsForm):
+    button = "Record release"
+    radios = ("release_type",)
+    released_on = _date("Release date")
+    release_type = forms.ChoiceField(
+        label="Type of release",
+        choices=ReleaseType.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the type of release"},
+    )
+    area = _required(
+        forms.CharField(label="Release area", max_length=120), "Enter the release area"
+    )
+    support_agreed = forms.CharField(
+        label="Support agreed (optional)", widget=forms.Textarea, required=False
+    )
+
+    def clean_released_on(self):
+        return _not_future(self.cleaned_data["released_on"], "release date")
+
+
+class CustodyReturnForm(GdsForm):
+    button = "Record return to custody"
+
+    returned_on = _date("Date of return to custody")
+    reason = forms.CharField(label="Details (optional)", max_length=300, required=False)
+
+    def __init__(self, *args, released_on=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.released_on = released_on
+
+    def clean_returned_on(self):
+        value = _not_future(self.cleaned_data["returned_on"], "date of return to custody")
+        if self.released_on and value < self.released_on:
+            raise forms.ValidationError(
+                f"The date of return must be on or after the release date, "
+                f"{self.released_on:%d %B %Y}"
+            )
+        return value
+
+
+class FollowUpForm(GdsForm):
+    """Several outcomes at once. The tech job's details are asked when 'employed in
+    tech' is ticked; one line of detail serves the other kinds."""
+
+    button = "Save follow-up"
+    radios = ("source", "tech_level")
+    checkboxes = ("kinds",)
+    EXCLUSIVE = (OutcomeKind.LOST_CONTACT,)
+
+    confirmed_on = _date("Date confirmed")
+    source = forms.ChoiceField(
+        label="Source",
+        choices=OutcomeSource.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select who confirmed the outcomes"},
+    )
+    kinds = forms.MultipleChoiceField(
+        label="Outcomes",
+        help_text="Select all that apply.",
+        choices=OutcomeKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one outcome"},
+    )
+    role = forms.CharField(label="Tech role", max_length=120, required=False)
+    employer_name = forms.CharField(label="Tech employer", max_length=120, required=False)
+    tech_level = forms.ChoiceField(
+        label="Level of the tech role",
+        choices=TechLevel.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    started_on = _date("Start date of the tech role", required=False)
+    detail = forms.CharField(
+        label="Other details (optional)",
+        help_text="For example the bootcamp, course or other job.",
+        max_length=200,
+        required=False,
+    )
+
+    def __init__(self, *args, released_on=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.released_on = released_on
+
+    def clean_confirmed_on(self):
+        value = _not_future(self.cleaned_data["confirmed_on"], "date confirmed")
+        if self.released_on and value < self.released_on:
+            raise forms.ValidationError("The date confirmed must be on or after the release date")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        kinds = data.get("kinds") or []
+        if OutcomeKind.LOST_CONTACT in kinds and len(kinds) > 1:
+            self.add_error("kinds", "Lost contact cannot be recorded with another outcome")
+        if OutcomeKind.EMPLOYED_TECH in kinds:
+            if not data.get("role"):
+                self.add_error("role", "Enter the tech role")
+            if not data.get("employer_name"):
+                self.add_error("employer_name", "Enter the tech employer")
+            if not data.get("tech_level"):
+                self.add_error("tech_level", "Select the level of the tech role")
+        return data
+
+    def outcomes(self) -> list[dict]:
+        """The outcomes for `follow_up_record`, tech details on the tech job only."""
+        data = self.cleaned_data
+        rows = []
+        for kind in data["kinds"]:
+            row: dict = {"kind": kind}
+            if kind == OutcomeKind.EMPLOYED_TECH:
+                row.update(
+                    role=data["role"],
+                    employer_name=data["employer_name"],
+                    tech_level=data["tech_level"],
+                    started_on=data.get("started_on"),
+                )
+            elif data.get("detail"):
+                row["detail"] = data["detail"]
+            rows.append(row)
+        return rows
+
+
+class SupportContactForm(GdsForm):
+    button = "Save contact"
+    radios = ("method",)
+    contacted_on = _date("Date of contact")
+    method = forms.ChoiceField(
+        label="How",
+        choices=ContactMethod.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how the contact happened"},
+    )
+    with_whom = _required(
+        forms.CharField(label="Who was contacted", max_length=120),
+        "Enter who was contacted",
+    )
+    summary = _required(
+        forms.CharField(label="Summary", widget=forms.Textarea), "Enter a summary of the contact"
+    )
+    next_step = forms.CharField(label="Next step (optional)", max_length=300, required=False)
+    restricted_note = forms.CharField(
+        label="Restricted note (optional)",
+        help_text="Health, recovery or offending matters. Hidden from tutors and prison staff.",
+        widget=forms.Textarea,
+        required=False,
+    )
+
+    def clean_contacted_on(self):
+        return _not_future(self.cleaned_data["contacted_on"], "date of contact")
+
+
+# Employers, opportunities, applications, mentors
+
+
+class EmployerForm(GdsForm):
+    button = "Add employer"
+    radios = ("hired_with_convictions",)
+    name = _required(forms.CharField(label="Name", max_length=150), "Enter the employer's name")
+    sector = _required(forms.CharField(label="Sector", max_length=100), "Enter the sector")
+    contact_name = forms.CharField(label="Contact name (optional)", max_length=120, required=False)
+    contact_email = forms.EmailField(
+        label="Contact email (optional)",
+        required=False,
+        error_messages={"invalid": "Enter an email address in the correct format"},
+    )
+    contact_phone = forms.CharField(label="Contact phone (optional)", max_length=40, required=False)
+    hired_with_convictions = forms.ChoiceField(
+        label="Have they hired people with convictions before?",
+        choices=Employer._meta.get_field("hired_with_convictions").choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether they have hired people with convictions"},
+    )
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if Employer.objects.filter(name__iexact=name).exists():
+            raise forms.ValidationError("An employer with this name already exists")
+        return name
+
+
+class OpportunityForm(GdsForm):
+    button = "Add opportunity"
+    radios = ("kind",)
+    role = _required(forms.CharField(label="Role", max_length=150), "Enter the role")
+    kind = forms.ChoiceField(
+        label="Type",
+        choices=Opportunity._meta.get_field("kind").choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the type of opportunity"},
+    )
+    location = _required(forms.CharField(label="Location", max_length=120), "Enter the location")
+    closing_on = _date("Closing date", required=False)
+    restrictions = forms.CharField(
+        label="Restrictions (optional)",
+        help_text="For example offences the employer cannot consider, or licence conditions.",
+        widget=forms.Textarea,
+        required=False,
+    )
+
+
+class OpportunityChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Opportunity) -> str:
+        return f"{obj.role} at {obj.employer.name} ({obj.get_kind_display().lower()})"
+
+
+class ApplicationForm(GdsForm):
+    button = "Add application"
+    opportunity = OpportunityChoiceField(
+        label="Opportunity",
+        queryset=Opportunity.objects.none(),
+        empty_label="Choose an opportunity",
+        error_messages={"required": "Choose an opportunity"},
+    )
+    introduced_on = _date("Date introduced")
+    notes = forms.CharField(label="Notes (optional)", widget=forms.Textarea, required=False)
+
+    def __init__(self, *args, learner, opportunities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.learner = learner
+        self.fields["opportunity"].queryset = opportunities
+
+    def clean_opportunity(self):
+        opportunity = self.cleaned_data["opportunity"]
+        if self.learner.applications.filter(opportunity=opportunity).exists():
+            raise forms.ValidationError("This learner already has an application for this role")
+        return opportunity
+
+    def clean_introduced_on(self):
+        return _not_future(self.cleaned_data["introduced_on"], "date introduced")
+
+
+class ApplicationMoveForm(GdsForm):
+    button = "Move application"
+    radios = ("status",)
+    status = forms.ChoiceField(
+        label="New stage",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the new stage"},
+    )
+    on = _date("Date")
+
+    def __init__(self, *args, application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.application = application
+        self.fields["status"].choices = application.next_statuses
+
+    def clean_on(self):
+        value = _not_future(self.cleaned_data["on"], "date")
+        if value < self.application.introduced_on:
+            raise forms.ValidationError("The date must be on or after the date introduced")
+        return value
+
+
+class MentorForm(GdsForm):
+    button = "Add mentor"
+    name = _required(forms.CharField(label="Name", max_length=120), "Enter the mentor's name")
+    organisation = forms.CharField(label="Organisation (optional)", max_length=150, required=False)
+    email = forms.EmailField(
+        label="Email (optional)",
+        required=False,
+        error_messages={"invalid": "Enter an email address in the correct format"},
+    )
+    skills = _required(forms.CharField(label="Skills", max_length=300), "Enter the mentor's skills")
+    availability = forms.CharField(label="Availability (optional)", max_length=200, required=False)
+
+
+class MentorMatchForm(GdsForm):
+    button = "Match mentor"
+    mentor = forms.ModelChoiceField(
+        label="Mentor",
+        queryset=Mentor.objects.all(),
+        empty_label="Choose a mentor",
+        error_messages={"required": "Choose a mentor"},
+    )
+    started_on = _date("Start date")
+    ended_on = _date("End date", required=False)
+    notes = forms.CharField(label="Notes (optional)", widget=forms.Textarea, required=False)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("started_on"), data.get("ended_on")
+        if start and end and end < start:
+            self.add_error("ended_on", "The end date must be on or after the start date")
+        return data

@@ -1,0 +1,555 @@
+"""Writes for resettlement. Each is one transaction, validates the rows it writes,
+records one audit event and, for anything that happens to a learner, a timeline
+entry. Anything OMU staff do (and every time they open a plan) also adds a row to
+the plan's share log, naming the consent it happened under."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.access import Capability, access_for
+from accounts.models import Role
+from audit.services import audit_record
+from learners.models import CustodyStatus, Learner, StatusChange, StatusField, TimelineKind
+from learners.timeline import timeline_record
+from resettlement.models import (
+    APPLICATION_DATE_FIELDS,
+    FOLLOW_UP_MONTHS,
+    ActionUpdate,
+    Application,
+    Employer,
+    FollowUp,
+    Mentor,
+    MentorMatch,
+    Opportunity,
+    Outcome,
+    OutcomeKind,
+    OutcomeSource,
+    Pathway,
+    PlanAction,
+    PlanComment,
+    PlanPathway,
+    PlanShareLog,
+    Release,
+    ResettlementPlan,
+    ShareEvent,
+    SupportContact,
+)
+from resettlement.selectors import standing_sharing_consent
+
+
+def _is_omu(actor) -> bool:
+    return access_for(actor).role == Role.OMU
+
+
+def _share_log(*, actor, plan: ResettlementPlan, event: str, what: str) -> PlanShareLog:
+    """A share-log row under the learner's standing consent; refuses without one."""
+    learner = plan.learner
+    consent = standing_sharing_consent(learner)
+    if consent is None:
+        raise PermissionDenied("The learner has not consented to sharing their plan.")
+    return PlanShareLog.objects.create(
+        learner=learner,
+        plan=plan,
+        consent=consent,
+        event=event,
+        what=what[:200],
+        user=actor if actor is not None and actor.is_authenticated else None,
+        prison=learner.prison,
+    )
+
+
+# The plan
+
+
+@transaction.atomic
+def plan_start(*, actor, learner: Learner) -> ResettlementPlan:
+    """Start a learner's plan with the seven pathways. Safe to call twice (the
+    intake may call it): an existing plan is returned unchanged."""
+    existing = ResettlementPlan.objects.filter(learner=learner).first()
+    if existing is not None:
+        return existing
+    plan = ResettlementPlan.objects.create(learner=learner, started_by=actor)
+    PlanPathway.objects.bulk_create(
+        PlanPathway(plan=plan, pathway=pathway) for pathway in Pathway.values
+    )
+    timeline_record(
+        learner=learner, kind=TimelineKind.PLAN, summary="Resettlement plan started", actor=actor
+    )
+    if standing_sharing_consent(learner) is not None:
+        _share_log(
+            actor=actor,
+            plan=plan,
+            event=ShareEvent.SHARED,
+            what=f"Plan shared with the OMU of {learner.prison.name}",
+        )
+        timeline_record(
+            learner=learner,
+            kind=TimelineKind.SHARE,
+            summary=f"Resettlement plan shared with the OMU of {learner.prison.name}",
+            actor=actor,
+        )
+    audit_record(actor=actor, action="resettlement.plan.start", obj=plan, learner_id=learner.pk)
+    return plan
+
+
+@transaction.atomic
+def plan_view_record(*, actor, learner: Learner, plan: ResettlementPlan | None) -> None:
+    """One audit event for a view of the plan page; for OMU staff also a share-log row."""
+    audit_record(
+        actor=actor,
+        action="resettlement.plan.view",
+        obj=plan,
+        learner_id=learner.pk,
+        detail={"omu": _is_omu(actor)},
+    )
+    if plan is not None and _is_omu(actor):
+        _share_log(actor=actor, plan=plan, event=ShareEvent.VIEWED, what="Viewed the plan")
+
+
+@transaction.atomic
+def pathway_set_status(*, actor, pathway: PlanPathway, status: str) -> PlanPathway:
+    access_for(actor).require(Capability.CHANGE_RESETTLEMENT_PLAN)
+    before = pathway.status
+    pathway.status = status
+    pathway.full_clean()
+    pathway.save(update_fields=["status", "updated_at"])
+    learner = pathway.plan.learner
+    if before != status:
+        timeline_record(
+            learner=learner,
+            kind=TimelineKind.PLAN,
+            summary=f"{pathway.get_pathway_display()}: {pathway.get_status_display()}",
+            actor=actor,
+            obj=pathway,
+        )
+    audit_record(
+        actor=actor,
+        action="resettlement.pathway.change",
+        obj=pathway,
+        learner_id=learner.pk,
+        detail={"from": before, "to": status},
+    )
+    return pathway
+
+
+@transaction.atomic
+def action_add(*, actor, pathway: PlanPathway, **fields: Any) -> PlanAction:
+    access_for(actor).require(Capability.CHANGE_RESETTLEMENT_PLAN)
+    action = PlanAction(pathway=pathway, created_by=actor, **fields)
+    action.full_clean()
+    action.save()
+    learner = pathway.plan.learner
+    timeline_record(
+        learner=learner,
+        kind=TimelineKind.PLAN,
+        summary=f"Action added to {pathway.get_pathway_display()}",
+        actor=actor,
+        obj=action,
+    )
+    audit_record(actor=actor, action="resettlement.action.add", obj=action, learner_id=learner.pk)
+    return action
+
+
+@transaction.atomic
+def action_change(*, actor, action: PlanAction, **fields: Any) -> PlanAction:
+    access_for(actor).require(Capability.CHANGE_RESETTLEMENT_PLAN)
+    for name, value in fields.items():
+        setattr(action, name, value)
+    action.full_clean()
+    action.save()
+    learner = action.pathway.plan.learner
+    timeline_record(
+        learner=learner,
+        kind=TimelineKind.PLAN,
+        summary=f"Action changed in {action.pathway.get_pathway_display()}: "
+        f"{action.get_status_display()}",
+        actor=actor,
+        obj=action,
+    )
+    audit_record(
+        actor=actor,
+        action="resettlement.action.change",
+        obj=action,
+        learner_id=learner.pk,
+        detail={"fields": sorted(fields)},
+    )
+    return action
+
+
+@transaction.atomic
+def action_update_add(
+    *, actor, action: PlanAction, text: str, written_on: dt.date | None = None
+) -> ActionUpdate:
+    """Add a dated update to an action. OMU staff: only actions the prison owns."""
+    access_for(actor).require(Capability.UPDATE_PRISON_ACTIONS)
+    omu = _is_omu(actor)
+    if omu and not action.owned_by_prison:
+        raise PermissionDenied("OMU staff can only update actions the prison owns.")
+    update = ActionUpdate(
+        action=action, text=text, author=actor, written_on=written_on or timezone.localdate()
+    )
+    update.full_clean()
+    update.save()
+    plan = action.pathway.plan
+    learner = plan.learner
+    if omu:
+        _share_log(
+            actor=actor,
+            plan=plan,
+            event=ShareEvent.ACTION_UPDATED,
+            what=f"Update to an action in {action.pathway.get_pathway_display()}",
+        )
+    timeline_record(
+        learner=learner,
+        kind=TimelineKind.PLAN,
+        summary=f"Update to an action in {action.pathway.get_pathway_display()}",
+        actor=actor,
+        obj=update,
+    )
+    audit_record(
+        actor=actor, action="resettlement.action.update", obj=update, learner_id=learner.pk
+    )
+    return update
+
+
+@transaction.atomic
+def plan_comment_add(*, actor, plan: ResettlementPlan, text: str) -> PlanComment:
+    access_for(actor).require(Capability.UPDATE_PRISON_ACTIONS)
+    comment = PlanComment(plan=plan, text=text, author=actor)
+    comment.full_clean()
+    comment.save()
+    if _is_omu(actor):
+        _share_log(actor=actor, plan=plan, event=ShareEvent.COMMENTED, what="Commented on the plan")
+    timeline_record(
+        learner=plan.learner,
+        kind=TimelineKind.PLAN,
+        summary="Comment on the resettlement plan",
+        actor=actor,
+        obj=comment,
+    )
+    audit_record(
+        actor=actor, action="resettlement.plan.comment", obj=comment, learner_id=plan.learner_id
+    )
+    return comment
+
+
+# Release, return to custody, follow-ups and support
+
+
+def _custody_move(*, actor, learner: Learner, to_status: str, reason: str) -> None:
+    if not learner.can_move_custody_status(to_status):
+        raise ValidationError(
+            f"A learner who is {learner.get_custody_status_display().lower()} cannot be "
+            f"recorded as {CustodyStatus(to_status).label.lower()}."
+        )
+    StatusChange.objects.create(
+        learner=learner,
+        field=StatusField.CUSTODY,
+        from_status=learner.custody_status,
+        to_status=to_status,
+        reason=reason,
+        changed_by=actor,
+    )
+    learner.custody_status = to_status
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later, or the month's last day (31 Jan + 1 = 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def follow_up_schedule(released_on: dt.date) -> list[tuple[int, dt.date]]:
+    """(months, due date) for each follow-up after a release on `released_on`."""
+    return [(months, add_months(released_on, months)) for months in FOLLOW_UP_MONTHS]
+
+
+@transaction.atomic
+def release_record(
+    *,
+    actor,
+    learner: Learner,
+    released_on: dt.date,
+    release_type: str,
+    area: str,
+    support_agreed: str = "",
+) -> Release:
+    """Release: custody status to released, reviews stop (no next review due) and
+    the follow-ups at 1, 3, 6, 12 and 24 months are scheduled."""
+    access_for(actor).require(Capability.CHANGE_LEARNER)
+    learner = Learner.objects.select_for_update().get(pk=learner.pk)
+    release = Release(
+        learner=learner,
+        released_on=released_on,
+        release_type=release_type,
+        area=area,
+        support_agreed=support_agreed,
+        recorded_by=actor,
+    )
+    release.full_clean()
+    _custody_move(
+        actor=actor,
+        learner=learner,
+        to_status=CustodyStatus.RELEASED,
+        reason=f"{release.get_release_type_display()} on {released_on:%d %B %Y}",
+    )
+    learner.next_review_due_on = None
+    learner.save(update_fields=["custody_status", "next_review_due_on", "updated_at"])
+    release.save()
+    FollowUp.objects.bulk_create(
+        FollowUp(release=release, learner=learner, months=months, due_on=due_on)
+        for months, due_on in follow_up_schedule(released_on)
+    )
+    timeline_record(
+        learner=learner,
+        kind=TimelineKind.RELEASE,
+        summary=f"Released on {release.get_release_type_display().lower()} to {area}",
+        actor=actor,
+        obj=release,
+    )
+    audit_record(
+        actor=actor, action="resettlement.release.record", obj=release, learner_id=learner.pk
+    )
+    return release
+
+
+@transaction.atomic
+def custody_return(*, actor, learner: Learner, returned_on: dt.date, reason: str = "") -> Release:
+    """Return to custody: custody status moves on, the release records the date, the
+    next open follow-up is confirmed with the outcome 'returned to custody' (so
+    outcome statistics count it) and the later follow-ups are dropped."""
+    access_for(actor).require(Capability.CHANGE_LEARNER)
+    learner = Learner.objects.select_for_update().get(pk=learner.pk)
+    release = Release.objects.filter(learner=learner).first()
+    if release is None or release.returned_to_custody_on is not None:
+        raise ValidationError("There is no release to record a return to custody against.")
+    if returned_on < release.released_on:
+        raise ValidationError("The date of return must be on or after the release date.")
+    _custody_move(
+        actor=actor,
+        learner=learner,
+        to_status=CustodyStatus.RETURNED,
+        reason=reason or f"Returned to custody on {returned_on:%d %B %Y}",
+    )
+    learner.save(update_fields=["custody_status", "updated_at"])
+    release.returned_to_custody_on = returned_on
+    release.full_clean()
+    release.save(update_fields=["returned_to_custody_on"])
+    open_follow_ups = list(release.follow_ups.filter(confirmed_on__isnull=True).order_by("due_on"))
+    if open_follow_ups:
+        follow_up = open_follow_ups[0]
+        follow_up.confirmed_on = returned_on
+        follow_up.source = OutcomeSource.OTHER
+        follow_up.recorded_by = actor
+        follow_up.recorded_at = timezone.now()
+        follow_up.save()
+        follow_up.outcomes.all().delete()
+        Outcome.objects.create(
+            follow_up=follow_up,
+            learner=learner,
+            confirmed_on=returned_on,
+            kind=OutcomeKind.RETURNED_TO_CUSTODY,
+        )
+        FollowUp.objects.filter(pk__in=[f.pk for f in open_follow_ups[1:]]).delete()
+    timeline_record(
+        learner=learner,
+        kind=TimelineKind.STATUS,
+        summary=f"Returned to custody on {returned_on:%d %B %Y}",
+        actor=actor,
+        obj=release,
+    )
+    audit_record(
+        actor=actor, action="resettlement.release.return", obj=release, learner_id=learner.pk
+    )
+    return release
+
+
+OUTCOME_DETAIL_FIELDS = ("role", "employer_name", "tech_level", "started_on", "detail")
+
+
+@transaction.atomic
+def follow_up_record(
+    *,
+    actor,
+    follow_up: FollowUp,
+    confirmed_on: dt.date,
+    source: str,
+    outcomes: list[dict[str, Any]],
+) -> FollowUp:
+    """Record (or correct) a follow-up: several outcomes at once, each a dict with
+    `kind` and any detail fields. Replaces the outcomes recorded before."""
+    access_for(actor).require(Capability.CHANGE_LEARNER)
+    if not outcomes:
+        raise ValidationError("Record at least one outcome.")
+    follow_up.confirmed_on = confirmed_on
+    follow_up.source = source
+    follow_up.recorded_by = actor
+    follow_up.recorded_at = timezone.now()
+    follow_up.full_clean()
+    follow_up.save()
+    follow_up.outcomes.all().delete()
+    rows = []
+    for item in outcomes:
+        row = Outcome(
+            follow_up=follow_up,
+            learner_id=follow_up.learner_id,
+            confirmed_on=confirmed_on,
+            kind=item["kind"],
+            **{name: item[name] for name in OUTCOME_DETAIL_FIELDS if item.get(name) is not None},
+        )
+        row.full_clean(validate_unique=False)
+        rows.append(row)
+    Outcome.objects.bulk_create(rows)
+    labels = ", ".join(row.get_kind_display().lower() for row in rows)
+    timeline_record(
+        learner=follow_up.learner,
+        kind=TimelineKind.OUTCOME,
+        summary=f"{follow_up.months}-month follow-up recorded: {labels}",
+        actor=actor,
+        obj=follow_up,
+    )
+    audit_record(
+        actor=actor,
+        action="resettlement.follow_up.record",
+        obj=follow_up,
+        learner_id=follow_up.learner_id,
+        detail={"kinds": [row.kind for row in rows]},
+    )
+    return follow_up
+
+
+@transaction.atomic
+def support_contact_add(*, actor, learner: Learner, **fields: Any) -> SupportContact:
+    access_for(actor).require(Capability.CHANGE_LEARNER)
+    contact = SupportContact(learner=learner, recorded_by=actor, **fields)
+    contact.full_clean()
+    contact.save()
+    timeline_record(
+        learner=learner,
+        kind=TimelineKind.CONTACT,
+        summary=f"Support contact ({contact.get_method_display().lower()})",
+        actor=actor,
+        obj=contact,
+    )
+    audit_record(actor=actor, action="resettlement.contact.add", obj=contact, learner_id=learner.pk)
+    return contact
+
+
+# Employers, opportunities, applications and mentors
+
+
+@transaction.atomic
+def employer_add(*, actor, **fields: Any) -> Employer:
+    access_for(actor).require(Capability.CHANGE_RESETTLEMENT_PLAN)
+    employer = Employer(**fields)
+    employer.full_clean()
+    employer.save()
+    audit_record(actor=actor, action="resettlement.employer.add", obj=employer)
+    return employer
+
+
+@transaction.atomic
+def opportunity_add(*, actor, employer: Employer, **fields: Any) -> Opportunity:
+    access_for(actor).require(Capability.CHANGE_RESETTLEMENT_PLAN)
+    opportunity = Opportunity(employer=employer, **fields)
+    opportunity.full_clean()
+    opportunity.save()
+    audit_record(actor=actor, action="resettlement.opportunity.add", obj=opportunity)
+    return opportunity
+
+
+@transaction.atomic
+def application_add(
+    *, actor, learner: Learner, opportunity: Opportunity, introduced_on: dt.date, notes: str = ""
+) -> Application:
+    """Introduce a learner to an opportunity; allowed while still in custody."""
+    access_for(actor).require(Capability.CHANGE_LEARNER)
+    application = Application(
+        learner=learner,
+        opportunity=opportunity,
+        introduced_on=introduced_on,
+        notes=notes,
+        created_by=actor,
+    )
+    application.full_clean()
+    application.save()
+    timeline_record(
+        learner=learner,
+        kind=TimelineKind.APPLICATION,
+        summary=f"Introduced to {opportunity.role} at {opportunity.employer.name}",
+        actor=actor,
+        obj=application,
+    )
+    audit_record(
+        actor=actor, action="resettlement.application.add", obj=application, learner_id=learner.pk
+    )
+    return application
+
+
+@transaction.atomic
+def application_move(*, actor, application: Application, status: str, on: dt.date) -> Application:
+    """Move an application along APPLICATION_TRANSITIONS, keeping the date."""
+    access_for(actor).require(Capability.CHANGE_LEARNER)
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if not application.can_move_to(status):
+        raise ValidationError(
+            f"An application at '{application.get_status_display()}' cannot move to '{status}'."
+        )
+    before = application.status
+    application.status = status
+    setattr(application, APPLICATION_DATE_FIELDS[status], on)
+    application.full_clean()
+    application.save()
+    timeline_record(
+        learner=application.learner,
+        kind=TimelineKind.APPLICATION,
+        summary=f"{application.opportunity.role} at {application.opportunity.employer.name}: "
+        f"{application.get_status_display().lower()}",
+        actor=actor,
+        obj=application,
+    )
+    audit_record(
+        actor=actor,
+        action="resettlement.application.move",
+        obj=application,
+        learner_id=application.learner_id,
+        detail={"from": before, "to": status},
+    )
+    return application
+
+
+@transaction.atomic
+def mentor_add(*, actor, **fields: Any) -> Mentor:
+    access_for(actor).require(Capability.CHANGE_RESETTLEMENT_PLAN)
+    mentor = Mentor(**fields)
+    mentor.full_clean()
+    mentor.save()
+    audit_record(actor=actor, action="resettlement.mentor.add", obj=mentor)
+    return mentor
+
+
+@transaction.atomic
+def mentor_match_add(*, actor, learner: Learner, mentor: Mentor, **fields: Any) -> MentorMatch:
+    access_for(actor).require(Capability.CHANGE_LEARNER)
+    match = MentorMatch(learner=learner, mentor=mentor, created_by=actor, **fields)
+    match.full_clean()
+    match.save()
+    timeline_record(
+        learner=learner,
+        kind=TimelineKind.MENTOR,
+        summary=f"Matched with mentor {mentor.name}",
+        actor=actor,
+        obj=match,
+    )
+    audit_record(actor=actor, action="resettlement.mentor.match", obj=match, learner_id=learner.pk)
+    return match

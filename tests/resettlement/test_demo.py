@@ -1,0 +1,33 @@
+from django.core.management import call_command
+from django.db.models import Count
+
+from learners.models import Learner
+from resettlement.models import (
+    Application,
+    ApplicationStatus,
+    MentorMatch,
+    Outcome,
+    OutcomeKind,
+    PlanShareLog,
+    Release,
+    ResettlementPlan,
+)
+
+
+def test_demo_has_plans_releases_every_outcome_jobs_and_mentors():
+    call_command("seed_demo", learners=20)
+    learners = Learner.objects.count()
+    assert learners > 0
+    assert ResettlementPlan.objects.count() >= learners * 0.7
+    assert PlanShareLog.objects.filter(event="viewed").exists()
+    assert set(Outcome.objects.order_by().values_list("kind", flat=True)) == set(OutcomeKind.values)
+    assert Release.objects.filter(returned_to_custody_on__isnull=False).exists()
+    statuses = dict(Application.objects.order_by().values_list("status").annotate(n=Count("pk")))
+    assert set(statuses) == set(ApplicationStatus.values)
+    started_before_release = [
+        application
+        for application in Application.objects.filter(status="started")
+        if application.learner.releases.filter(released_on__gt=application.started_on).exists()
+    ]
+    assert started_before_release
+    assert MentorMatch.objects.exists()
