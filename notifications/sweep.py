@@ -12,11 +12,12 @@ import datetime as dt
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, Q
 
 from accounts.models import Role
 from learners.models import CourseStatus, Learner
 from notifications.models import NotificationKind
+from resettlement.models import FollowUp, PathwayStatus, PlanPathway
 from reviews.models import Intervention, InterventionStatus
 from reviews.schedule import NO_REVIEW_COURSE_STATUSES, NO_REVIEW_CUSTODY_STATUSES
 
@@ -24,9 +25,13 @@ INTAKE_GRACE_DAYS = 14
 REVIEW_DUE_WITHIN_DAYS = 7
 REVIEW_ESCALATE_AFTER_DAYS = 7
 INTERVENTION_DUE_WITHIN_DAYS = 1
+RELEASE_WITHIN_DAYS = 12 * 7
+FOLLOW_UP_DUE_WITHIN_DAYS = 7
+PATHWAY_SETTLED = (PathwayStatus.DONE, PathwayStatus.DECLINED)
 
 LEARNER_RECORD = "learners.learner"
 INTERVENTION_RECORD = "reviews.intervention"
+FOLLOW_UP_RECORD = "resettlement.followup"
 LEARNER_FIELDS = ("pk", "first_name", "preferred_name", "last_name", "prison_number")
 
 
@@ -227,6 +232,92 @@ def interventions_due(today: dt.date, prison_ids: Prisons = None) -> list[Findin
     return findings
 
 
+def releases_with_incomplete_plan(today: dt.date, prison_ids: Prisons = None) -> list[Finding]:
+    """Learners in custody expected to be released within 12 weeks whose
+    resettlement plan is missing or has a pathway neither done nor declined
+    -> the regional manager. Two queries."""
+    unsettled = PlanPathway.objects.filter(plan__learner=OuterRef("pk")).exclude(
+        status__in=PATHWAY_SETTLED
+    )
+    learners = (
+        _current_learners(prison_ids)
+        .exclude(custody_status__in=NO_REVIEW_CUSTODY_STATUSES)
+        .filter(
+            expected_release_on__gte=today,
+            expected_release_on__lte=today + dt.timedelta(days=RELEASE_WITHIN_DAYS),
+        )
+        .filter(Q(resettlement_plan__isnull=True) | Exists(unsettled))
+    )
+    findings = []
+    for row in _regional_manager_rows(learners, (*LEARNER_FIELDS, "expected_release_on")):
+        due = row["expected_release_on"]
+        findings.append(
+            Finding(
+                recipient_id=row["recipient"],
+                kind=NotificationKind.RELEASE_PLAN_INCOMPLETE,
+                learner_id=row["pk"],
+                object_type=LEARNER_RECORD,
+                object_id=str(row["pk"]),
+                due_on=due,
+                summary=(
+                    f"{_who(row)} is expected to be released on {_date(due)} and the "
+                    "resettlement plan is not complete."
+                ),
+            )
+        )
+    return findings
+
+
+def follow_ups_due(today: dt.date, prison_ids: Prisons = None) -> list[Finding]:
+    """Post-release outcome follow-ups due within 7 days or overdue, not yet
+    recorded -> the regional manager. Two queries."""
+    follow_ups = FollowUp.objects.filter(
+        confirmed_on__isnull=True,
+        due_on__lte=today + dt.timedelta(days=FOLLOW_UP_DUE_WITHIN_DAYS),
+        release__returned_to_custody_on__isnull=True,
+        learner__anonymised_at__isnull=True,
+    )
+    if prison_ids is not None:
+        follow_ups = follow_ups.filter(learner__prison_id__in=list(prison_ids))
+    fields = {
+        "follow_up_id": F("pk"),
+        "follow_up_due_on": F("due_on"),
+        "follow_up_months": F("months"),
+        **{f"learner_{name}": F(f"learner__{name}") for name in LEARNER_FIELDS},
+    }
+    rows = [
+        *follow_ups.filter(learner__regional_manager__is_active=True).values(
+            **fields, recipient=F("learner__regional_manager_id")
+        ),
+        *follow_ups.exclude(learner__regional_manager__is_active=True)
+        .filter(
+            learner__prison__staff__role=Role.REGIONAL_MANAGER,
+            learner__prison__staff__is_active=True,
+        )
+        .values(**fields, recipient=F("learner__prison__staff__pk")),
+    ]
+    findings = []
+    for row in rows:
+        due = row["follow_up_due_on"]
+        months = row["follow_up_months"]
+        when = "was due" if due < today else "is due"
+        findings.append(
+            Finding(
+                recipient_id=row["recipient"],
+                kind=NotificationKind.FOLLOW_UP_DUE,
+                learner_id=row["learner_pk"],
+                object_type=FOLLOW_UP_RECORD,
+                object_id=str(row["follow_up_id"]),
+                due_on=due,
+                summary=(
+                    f"The {months}-month outcome follow-up for {_who(row, 'learner_')} "
+                    f"{when} on {_date(due)}."
+                ),
+            )
+        )
+    return findings
+
+
 Finder = Callable[[dt.date, Prisons], list[Finding]]
 
 FINDERS: dict[str, Finder] = {
@@ -234,6 +325,8 @@ FINDERS: dict[str, Finder] = {
     "reviews_escalated": reviews_escalated,
     "intake_not_held": intake_not_held,
     "interventions_due": interventions_due,
+    "releases_with_incomplete_plan": releases_with_incomplete_plan,
+    "follow_ups_due": follow_ups_due,
 }
 
 

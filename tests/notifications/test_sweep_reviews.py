@@ -22,9 +22,9 @@ from tests.notifications.conftest import TODAY
 
 pytestmark = pytest.mark.django_db
 
-# Ten for the four finders, the rest to store the run, its notifications and
+# Fourteen for the six finders, the rest to store the run, its notifications and
 # their emails in the outbox: the same at every size.
-SWEEP_QUERIES = 19
+SWEEP_QUERIES = 23
 
 
 def _learner_due(prison, tutor, rm, *, due_in_days: int, **fields):
