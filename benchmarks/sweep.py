@@ -41,6 +41,16 @@ from learners.models import CourseStatus, Learner  # noqa: E402
 from notifications import sweep  # noqa: E402
 from notifications.models import Notification  # noqa: E402
 from notifications.services import reminders_run  # noqa: E402
+from resettlement.models import (  # noqa: E402
+    FollowUp,
+    Pathway,
+    PathwayStatus,
+    PlanPathway,
+    Release,
+    ResettlementPlan,
+)
+from resettlement.services import follow_up_schedule  # noqa: E402
+from reviews.models import Intervention, InterventionKind  # noqa: E402
 
 LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 
@@ -81,6 +91,7 @@ def seed(count: int, today: dt.date) -> None:
                 date_of_birth=dt.date(1990, 1, 1),
                 prison=prison,
                 joined_on=joined,
+                expected_release_on=today + dt.timedelta(days=rng.randint(200, 1500)),
                 course_status=CourseStatus.REFERRED if referred else CourseStatus.ACTIVE,
                 intake_completed_on=None if referred else joined + dt.timedelta(days=10),
                 next_review_due_on=(
@@ -90,7 +101,73 @@ def seed(count: int, today: dt.date) -> None:
                 regional_manager=staff[(prison.pk, Role.REGIONAL_MANAGER)][0],
             )
         )
+    # About one in ten near release (some with a plan), one in ten released.
+    for learner in learners:
+        roll = rng.random()
+        if roll < 0.1:
+            learner.expected_release_on = today + dt.timedelta(days=rng.randint(0, 120))
+        elif roll < 0.2:
+            learner.custody_status = "released"
+            learner.next_review_due_on = None
     Learner.objects.bulk_create(learners, batch_size=2000)
+    saved = list(Learner.objects.order_by("pk"))
+    interventions = [
+        Intervention(
+            learner=learner,
+            kind=rng.choice(InterventionKind.values),
+            description="Benchmark",
+            owner=learner.tutor,
+            due_on=today + dt.timedelta(days=rng.randint(-20, 40)),
+        )
+        for learner in saved
+        if learner.course_status == CourseStatus.ACTIVE and rng.random() < 0.3
+    ]
+    Intervention.objects.bulk_create(interventions, batch_size=2000)
+    near = [
+        learner
+        for learner in saved
+        if learner.custody_status == "in_custody"
+        and learner.expected_release_on <= today + dt.timedelta(days=120)
+    ]
+    plans = ResettlementPlan.objects.bulk_create(
+        ResettlementPlan(learner=learner) for learner in near if rng.random() < 0.7
+    )
+    PlanPathway.objects.bulk_create(
+        (
+            PlanPathway(
+                plan=plan,
+                pathway=pathway,
+                status=PathwayStatus.DONE if rng.random() < 0.9 else PathwayStatus.IN_PROGRESS,
+            )
+            for plan in plans
+            for pathway in Pathway.values
+        ),
+        batch_size=5000,
+    )
+    released = [learner for learner in saved if learner.custody_status == "released"]
+    releases = Release.objects.bulk_create(
+        Release(
+            learner=learner,
+            released_on=today - dt.timedelta(days=rng.randint(1, 800)),
+            release_type="licence",
+            area="Benchmark",
+        )
+        for learner in released
+    )
+    FollowUp.objects.bulk_create(
+        (
+            FollowUp(
+                release=release,
+                learner_id=release.learner_id,
+                months=months,
+                due_on=due_on,
+                confirmed_on=due_on if due_on < today and rng.random() < 0.8 else None,
+            )
+            for release in releases
+            for months, due_on in follow_up_schedule(release.released_on)
+        ),
+        batch_size=5000,
+    )
 
 
 def timed(label: str, func):

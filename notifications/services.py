@@ -30,6 +30,8 @@ from notifications.models import (
 logger = logging.getLogger(__name__)
 
 DELIVER_TASK = "notifications.deliver_notification_email"
+DELIVER_BATCH_TASK = "notifications.deliver_notification_emails"
+EMAIL_BATCH = 100
 DAILY_DIGEST_TASK = "notifications.deliver_daily_digest"
 WEEKLY_DIGEST_TASK = "notifications.deliver_weekly_digest"
 TEST_EMAIL_TASK = "notifications.send_test_email"
@@ -132,7 +134,11 @@ def reminders_run(
         return SweepResult(run_on=today, findings=findings, new=new, dry_run=True)
     with transaction.atomic():
         run = SweepRun.objects.create(run_on=today, trigger=trigger, findings=len(findings))
-        modes = email_modes({f.recipient_id for f in findings})
+        # Rows already stored are skipped here for speed; the unique constraint
+        # (ON CONFLICT DO NOTHING) is what makes a concurrent run safe.
+        existing = _existing_keys(findings)
+        fresh = [f for f in findings if f.key not in existing]
+        modes = email_modes({f.recipient_id for f in fresh})
         now = timezone.now()
         Notification.objects.bulk_create(
             (
@@ -148,7 +154,7 @@ def reminders_run(
                     email_status=_initial_status(modes[f.recipient_id]),
                     sweep_run=run,
                 )
-                for f in findings
+                for f in fresh
             ),
             batch_size=1000,
             ignore_conflicts=True,
@@ -157,8 +163,15 @@ def reminders_run(
         created_keys = set(
             mine.values_list("recipient_id", "kind", "object_type", "object_id", "due_on")
         )
-        to_email = list(mine.filter(email_status=EmailStatus.PENDING).values_list("pk", flat=True))
-        outbox.enqueue_many(DELIVER_TASK, [[pk] for pk in to_email])
+        to_email = list(
+            mine.filter(email_status=EmailStatus.PENDING)
+            .order_by("recipient_id", "pk")
+            .values_list("pk", flat=True)
+        )
+        outbox.enqueue_many(
+            DELIVER_BATCH_TASK,
+            [[to_email[i : i + EMAIL_BATCH]] for i in range(0, len(to_email), EMAIL_BATCH)],
+        )
         run.created = len(created_keys)
         run.finished_at = timezone.now()
         run.save(update_fields=["created", "finished_at"])

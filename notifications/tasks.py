@@ -45,6 +45,27 @@ def deliver_notification_email(self, notification_id: int) -> str:
         raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
 
 
+@shared_task(name="notifications.deliver_notification_emails", bind=True, max_retries=MAX_RETRIES)
+def deliver_notification_emails(self, notification_ids: list[int]) -> int:
+    """A batch from one sweep. When the mail server fails, the rest of the batch
+    is retried together with backoff (not one timeout per email), and after the
+    last retry each of them is recorded as failed."""
+    sent = 0
+    for position, notification_id in enumerate(notification_ids):
+        try:
+            sent += services.notification_email_deliver(notification_id) == "sent"
+        except services.EmailNotSent as exc:
+            remaining = notification_ids[position:]
+            if self.request.retries >= self.max_retries:
+                for failed_id in remaining:
+                    services.notification_email_failed(failed_id, str(exc))
+                return sent
+            raise self.retry(
+                exc=exc, args=[remaining], countdown=backoff(self.request.retries)
+            ) from exc
+    return sent
+
+
 @shared_task(name="notifications.send_daily_digests")
 def send_daily_digests() -> int:
     today = timezone.localdate().isoformat()

@@ -41,8 +41,8 @@ def test_running_the_sweep_twice_makes_one_notification_and_queues_one_email(ref
     assert (first.emails_queued, second.emails_queued) == (1, 0)
     assert Notification.objects.count() == 1
     outbox = OutboxMessage.objects.get()
-    assert outbox.task_name == "notifications.deliver_notification_email"
-    assert outbox.args == [Notification.objects.get().pk]
+    assert outbox.task_name == "notifications.deliver_notification_emails"
+    assert outbox.args == [[Notification.objects.get().pk]]
 
 
 @pytest.mark.django_db

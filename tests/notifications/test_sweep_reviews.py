@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 # Fourteen for the six finders, the rest to store the run, its notifications and
 # their emails in the outbox: the same at every size.
-SWEEP_QUERIES = 23
+SWEEP_QUERIES = 24
 
 
 def _learner_due(prison, tutor, rm, *, due_in_days: int, **fields):
