@@ -25,7 +25,7 @@ def sent(referred, rm, settings):
 def test_the_email_has_a_subject_a_text_part_and_an_html_part(sent, rm):
     assert sent.to == [rm.email]
     assert sent.subject == (
-        "Intake interview not held: Intake interview for Jamie Doyle (A1234BC) not held: "
+        "Learner Journey reminder: Intake interview for Jamie Doyle (A1234BC) not held: "
         "it was due by 15 November 2026."
     )
     assert "Dear Rachel Manager" in sent.body
