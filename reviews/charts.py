@@ -89,7 +89,8 @@ def skills_distance_svg(series: Sequence[SkillSeries], *, chart_id: str = "skill
         rows.append(format_html("<g>{}{}</g>", label, marks))
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {0} {1}" width="{0}" height="{1}"'
-        ' role="img" aria-labelledby="{2}-title {2}-desc" class="lj-chart">'
+        ' role="img" aria-labelledby="{2}-title {2}-desc" class="lj-chart"'
+        ' font-family="Arial, Helvetica, sans-serif">'
         '<title id="{2}-title">Employability skills: distance travelled</title>'
         '<desc id="{2}-desc">For each of the ten skills, the first confidence rating (hollow'
         " circle) and the latest (filled circle) on a scale from not confident to very"

@@ -30,6 +30,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
     def __init__(self, attrs=None):
+        attrs = {"class": "govuk-input govuk-input--width-10", **(attrs or {})}
         super().__init__(attrs, format="%Y-%m-%d")
 
 
@@ -348,6 +349,41 @@ class ReviewForm(forms.Form):
                 "learner_words",
             )
         }
+
+
+class StartingSkillsForm(forms.Form):
+    """The confidence ratings at intake: the starting point of distance travelled."""
+
+    rated_on = _date_field("Date rated")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for skill in Skill:
+            self.fields[skill_field_name(skill.value)] = forms.TypedChoiceField(
+                label=skill.label,
+                choices=Confidence.choices,
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": f"Rate the learner's confidence in {skill.label.lower()}"
+                },
+            )
+        self.helper = _helper(
+            Field("rated_on"),
+            *(
+                Field.radios(skill_field_name(s.value), legend_size="s", small=True, inline=True)
+                for s in Skill
+            ),
+            Button.primary("submit", "Save starting ratings"),
+        )
+
+    def clean_rated_on(self):
+        value = self.cleaned_data["rated_on"]
+        _not_future(value, "date rated")
+        return value
+
+    def ratings(self) -> dict[str, int]:
+        return {skill.value: self.cleaned_data[skill_field_name(skill.value)] for skill in Skill}
 
 
 class InterventionForm(forms.Form):

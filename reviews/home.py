@@ -2,7 +2,8 @@
 
 * Tutor: reviews due (within 14 days) and overdue for the learners they tutor,
   soonest first, and the open interventions they own.
-* Regional manager: the same across their prisons, with counts per prison.
+* Regional manager: the same across their prisons (every learner, every open
+  intervention), with counts per prison.
 * Director and administrator: counts of due and overdue reviews per prison.
 
 A fixed number of queries whatever the caseload: lists are cut at QUEUE_LIMIT
@@ -16,7 +17,7 @@ from accounts.access import Capability, access_for
 from accounts.home import HomeSection
 from accounts.models import Role
 from reviews.selectors import (
-    open_interventions_for_owner,
+    open_interventions_for_user,
     review_counts_by_prison,
     reviews_due_for_user,
 )
@@ -26,7 +27,7 @@ QUEUE_LIMIT = 50
 
 def _queue(user, today) -> dict:
     due = reviews_due_for_user(user, today=today)
-    interventions = open_interventions_for_owner(user)
+    interventions = open_interventions_for_user(user)
     return {
         "reviews": list(due[:QUEUE_LIMIT]),
         "review_count": due.count(),

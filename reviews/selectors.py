@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -147,7 +147,7 @@ def skill_series(learner: Learner) -> list[SkillSeries]:
     )
     by_skill: dict[str, list[tuple[str, dt.date, int]]] = {s.value: [] for s in Skill}
     for rating in ratings:
-        when = "Intake" if rating.review_id is None else f"Review {rating.rated_on:%d %b %Y}"
+        when = "Intake" if rating.review_id is None else f"Review {rating.rated_on:%-d %b %Y}"
         by_skill[rating.skill].append((when, rating.rated_on, rating.rating))
     return [SkillSeries(s.value, s.label, by_skill[s.value]) for s in Skill]
 
@@ -173,7 +173,12 @@ def latest_ratings(learner: Learner) -> dict[str, int]:
 
 
 def reviews_of(learner: Learner) -> QuerySet[Review]:
-    return Review.objects.filter(learner=learner).select_related("created_by", "updated_by")
+    """Newest first, with a draft (not held yet) at the top."""
+    return (
+        Review.objects.filter(learner=learner)
+        .select_related("created_by", "updated_by")
+        .order_by(F("held_on").desc(nulls_first=True), "-pk")
+    )
 
 
 def review_for_user(user, learner: Learner, review_id: int) -> Review:
@@ -270,15 +275,18 @@ def review_counts_by_prison(user, *, today: dt.date | None = None) -> list[dict]
     return list(rows)
 
 
-def open_interventions_for_owner(user) -> QuerySet[Intervention]:
-    """Open interventions the user owns, for learners still in the user's scope."""
+def open_interventions_for_user(user) -> QuerySet[Intervention]:
+    """Open interventions for the work queue, soonest first: a tutor's own; for
+    everyone else, all of those for learners in their scope."""
     learners = learner_list_for_user(user)
+    interventions = Intervention.objects.filter(
+        status=InterventionStatus.OPEN, learner__in=learners.values("pk")
+    )
+    if access_for(user).role == "tutor":
+        interventions = interventions.filter(owner=user)
     return (
-        Intervention.objects.filter(
-            owner=user, status=InterventionStatus.OPEN, learner__in=learners.values("pk")
-        )
-        .filter(_visible_interventions(user))
-        .select_related("learner__prison")
+        interventions.filter(_visible_interventions(user))
+        .select_related("learner__prison", "owner")
         .order_by("due_on", "pk")
     )
 

@@ -436,15 +436,6 @@ def review_save(
     return review
 
 
-@transaction.atomic
-def review_discard(*, actor, review: Review) -> None:
-    if review.status != ReviewStatus.DRAFT:
-        raise ValidationError("Only a draft review can be discarded.")
-    learner_id = review.learner_id
-    audit_record(actor=actor, action="review.discard", obj=review, learner_id=learner_id)
-    review.delete()
-
-
 # Interventions
 
 

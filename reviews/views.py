@@ -24,6 +24,7 @@ from reviews.forms import (
     PauseEndForm,
     PauseStartForm,
     ReviewForm,
+    StartingSkillsForm,
     skill_field_name,
 )
 from reviews.models import Confidence, ReviewStatus, Skill
@@ -116,6 +117,33 @@ def completion_add(request, pk: int):
         request,
         "reviews/completion_add.html",
         {"learner": learner, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(GET_POST)
+def starting_skills(request, pk: int):
+    """The ratings at intake, if the intake interview did not record them."""
+    learner = learner_for_user(request.user, pk, capability=Capability.RECORD_PROGRESS)
+    existing = selectors.intake_ratings(learner)
+    initial = {skill_field_name(skill): rating for skill, rating in existing.items()}
+    initial["rated_on"] = learner.intake_completed_on or timezone.localdate()
+    form = StartingSkillsForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.intake_ratings_record(
+            actor=request.user,
+            learner=learner,
+            ratings=form.ratings(),
+            rated_on=form.cleaned_data["rated_on"],
+        )
+        messages.success(request, "Starting skill ratings saved.")
+        return redirect(f"{reverse('reviews:learning', args=[learner.pk])}#skills")
+    _audit_view(request, learner, "starting_skills")
+    return render(
+        request,
+        "reviews/starting_skills.html",
+        {"learner": learner, "form": form, "existing": bool(existing)},
         status=400 if form.errors else 200,
     )
 

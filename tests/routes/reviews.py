@@ -60,6 +60,7 @@ ROUTES = [
         kwargs=lambda world: {"pk": world.learner.pk, "review_id": world.extra["held_review"].pk},
     ),
     Route("reviews:completion_add", get=WRITE, post=WRITE_POST, kwargs=_learner),
+    Route("reviews:starting_skills", get=WRITE, post=WRITE_POST, kwargs=_learner),
     Route(
         "reviews:checklist",
         get=everyone(200, omu=403, director=403, admin=403),

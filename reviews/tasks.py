@@ -1,0 +1,31 @@
+"""Background jobs: take ids, are safe to run twice."""
+
+from celery import shared_task
+
+from learners.models import Learner
+from reviews.services import schedule_refresh
+
+
+@shared_task
+def schedule_refresh_task(learner_id: int) -> str | None:
+    """Recompute one learner's next review date (e.g. after the intake or a release)."""
+    learner = Learner.objects.filter(pk=learner_id).first()
+    if learner is None:
+        return None
+    due_on = schedule_refresh(learner).stored_due_on
+    return due_on.isoformat() if due_on else None
+
+
+@shared_task
+def schedule_refresh_all_task() -> int:
+    """Nightly: recompute every learner who may have a review, so dates that depend
+    on today (the pre-release review 'today if four weeks before release has
+    passed') stay right. Returns how many learners were looked at."""
+    learners = Learner.objects.filter(intake_completed_on__isnull=False).exclude(
+        course_status__in=["graduated", "withdrawn"]
+    )
+    count = 0
+    for learner in learners.iterator(chunk_size=500):
+        schedule_refresh(learner)
+        count += 1
+    return count
