@@ -211,9 +211,10 @@ class FollowUpForm(GdsForm):
         required=False,
     )
 
-    def __init__(self, *args, released_on=None, **kwargs):
+    def __init__(self, *args, released_on=None, returned=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.released_on = released_on
+        self.returned = returned
 
     def clean_confirmed_on(self):
         value = _not_future(self.cleaned_data["confirmed_on"], "date confirmed")
@@ -224,6 +225,12 @@ class FollowUpForm(GdsForm):
     def clean(self):
         data = super().clean()
         kinds = data.get("kinds") or []
+        if OutcomeKind.RETURNED_TO_CUSTODY in kinds and not self.returned:
+            self.add_error(
+                "kinds",
+                "Record the return to custody first, from the release page, so the "
+                "learner's custody status changes too",
+            )
         if OutcomeKind.LOST_CONTACT in kinds and len(kinds) > 1:
             self.add_error("kinds", "Lost contact cannot be recorded with another outcome")
         if OutcomeKind.EMPLOYED_TECH in kinds:
@@ -416,3 +423,18 @@ class MentorMatchForm(GdsForm):
         if start and end and end < start:
             self.add_error("ended_on", "The end date must be on or after the start date")
         return data
+
+
+class MentorMatchEndForm(GdsForm):
+    button = "End the match"
+    ended_on = _date("End date")
+
+    def __init__(self, *args, started_on, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.started_on = started_on
+
+    def clean_ended_on(self):
+        value = self.cleaned_data["ended_on"]
+        if value < self.started_on:
+            raise forms.ValidationError("The end date must be on or after the start date")
+        return value

@@ -151,7 +151,9 @@ class PlanShareLog(models.Model):
 
     learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="plan_shares")
     plan = models.ForeignKey(ResettlementPlan, on_delete=models.CASCADE, related_name="shares")
-    consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="plan_shares")
+    # CASCADE: a consent is withdrawn by date, never deleted, except when the
+    # learner is erased (the audit trail keeps the events).
+    consent = models.ForeignKey(Consent, on_delete=models.CASCADE, related_name="plan_shares")
     event = models.CharField(max_length=20, choices=ShareEvent.choices)
     what = models.CharField(max_length=200)
     user = models.ForeignKey(

@@ -117,7 +117,7 @@ def share_log_for_user(user, learner: Learner) -> QuerySet[PlanShareLog] | None:
     administrators); None for everybody else."""
     if not access_for(user).sees_restricted:
         return None
-    return PlanShareLog.objects.filter(learner=learner).select_related("user", "prison")
+    return PlanShareLog.objects.filter(learner=learner).select_related("user", "prison", "consent")
 
 
 def shared_plans_for_user(user) -> QuerySet[Learner]:
@@ -183,6 +183,13 @@ def application_for_learner(learner: Learner, pk: int) -> Application:
 
 def matches_for_learner(learner: Learner) -> QuerySet[MentorMatch]:
     return MentorMatch.objects.filter(learner=learner).select_related("mentor")
+
+
+def match_for_learner(learner: Learner, pk: int) -> MentorMatch:
+    try:
+        return matches_for_learner(learner).get(pk=pk)
+    except (MentorMatch.DoesNotExist, ValueError) as exc:
+        raise Http404("No such mentor match.") from exc
 
 
 def overdue_follow_ups_for_user(user) -> QuerySet[FollowUp]:

@@ -110,7 +110,41 @@ def plan_view_record(*, actor, learner: Learner, plan: ResettlementPlan | None) 
         detail={"omu": _is_omu(actor)},
     )
     if plan is not None and _is_omu(actor):
+        # The OMU viewer did not share it: the share row names no user.
+        _ensure_shared(actor=None, plan=plan)
         _share_log(actor=actor, plan=plan, event=ShareEvent.VIEWED, what="Viewed the plan")
+
+
+def _ensure_shared(*, actor, plan: ResettlementPlan) -> None:
+    """A 'shared' row for the standing consent, if the plan was not shared under it
+    yet (the consent was given after the plan started)."""
+    consent = standing_sharing_consent(plan.learner)
+    if consent is None:
+        return
+    if not PlanShareLog.objects.filter(
+        plan=plan, consent=consent, event=ShareEvent.SHARED
+    ).exists():
+        _share_log(
+            actor=actor,
+            plan=plan,
+            event=ShareEvent.SHARED,
+            what=f"Plan shared with the OMU of {plan.learner.prison.name}",
+        )
+        timeline_record(
+            learner=plan.learner,
+            kind=TimelineKind.SHARE,
+            summary=f"Resettlement plan shared with the OMU of {plan.learner.prison.name}",
+            actor=actor,
+        )
+
+
+@transaction.atomic
+def plan_share_record(*, actor, learner: Learner) -> None:
+    """Log the share of an existing plan under a newly given consent. For the intake
+    or consent service to call when SHARE_WITH_OMU is granted; idempotent."""
+    plan = ResettlementPlan.objects.filter(learner=learner).first()
+    if plan is not None:
+        _ensure_shared(actor=actor, plan=plan)
 
 
 @transaction.atomic
@@ -552,4 +586,23 @@ def mentor_match_add(*, actor, learner: Learner, mentor: Mentor, **fields: Any) 
         obj=match,
     )
     audit_record(actor=actor, action="resettlement.mentor.match", obj=match, learner_id=learner.pk)
+    return match
+
+
+@transaction.atomic
+def mentor_match_end(*, actor, match: MentorMatch, ended_on: dt.date) -> MentorMatch:
+    access_for(actor).require(Capability.CHANGE_LEARNER)
+    match.ended_on = ended_on
+    match.full_clean()
+    match.save(update_fields=["ended_on"])
+    timeline_record(
+        learner=match.learner,
+        kind=TimelineKind.MENTOR,
+        summary=f"Mentoring with {match.mentor.name} ended",
+        actor=actor,
+        obj=match,
+    )
+    audit_record(
+        actor=actor, action="resettlement.mentor.match_end", obj=match, learner_id=match.learner_id
+    )
     return match

@@ -43,6 +43,11 @@ urlpatterns = [
         name="application_move",
     ),
     path("learners/<int:pk>/mentors/add/", views.mentor_match_add, name="mentor_match_add"),
+    path(
+        "learners/<int:pk>/mentors/<int:match_pk>/end/",
+        views.mentor_match_end,
+        name="mentor_match_end",
+    ),
     path("employers/", views.employer_list, name="employer_list"),
     path("employers/add/", views.employer_add, name="employer_add"),
     path(

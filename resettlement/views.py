@@ -339,7 +339,10 @@ def follow_up_record(request, pk: int, follow_up_pk: int):
             elif row.detail:
                 initial["detail"] = row.detail
     form = forms.FollowUpForm(
-        _data(request), initial=initial, released_on=follow_up.release.released_on
+        _data(request),
+        initial=initial,
+        released_on=follow_up.release.released_on,
+        returned=follow_up.release.returned_to_custody_on is not None,
     )
     if request.method == "POST" and form.is_valid():
         services.follow_up_record(
@@ -458,6 +461,28 @@ def mentor_match_add(request, pk: int):
         request,
         form,
         title="Match a mentor",
+        learner=learner,
+        tab="release",
+        cancel=_release_url(learner),
+    )
+
+
+@GET_POST
+def mentor_match_end(request, pk: int, match_pk: int):
+    learner = selectors.record_learner_for_user(request.user, pk, change=True)
+    match = selectors.match_for_learner(learner, match_pk)
+    form = forms.MentorMatchEndForm(
+        _data(request), started_on=match.started_on, initial={"ended_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.mentor_match_end(actor=request.user, match=match, **form.cleaned_data)
+        messages.success(request, "Mentoring ended.")
+        return redirect(_release_url(learner))
+    _audit_view(request, learner, "mentor_match_end")
+    return _form_page(
+        request,
+        form,
+        title=f"End mentoring with {match.mentor.name}",
         learner=learner,
         tab="release",
         cancel=_release_url(learner),

@@ -199,3 +199,18 @@ def test_mentor_added_and_matched(client, regional_manager, released):
     response = client.post(reverse("resettlement:mentor_add"), {})
     page = response.content.decode()
     assert "Enter the mentor&#x27;s name" in page or "Enter the mentor's name" in page
+
+
+def test_mentor_match_ended(client, regional_manager, released):
+    mentor = Mentor.objects.create(name="Hal", skills="Go")
+    match = services.mentor_match_add(
+        actor=regional_manager, learner=released, mentor=mentor, started_on=timezone.localdate()
+    )
+    client.force_login(regional_manager)
+    url = reverse("resettlement:mentor_match_end", kwargs={"pk": released.pk, "match_pk": match.pk})
+    response = client.post(url, {"ended_on": "2000-01-01"})
+    assert "on or after the start date" in response.content.decode()
+    response = client.post(url, {"ended_on": timezone.localdate().isoformat()})
+    assert response.status_code == 302
+    match.refresh_from_db()
+    assert match.ended_on == timezone.localdate()

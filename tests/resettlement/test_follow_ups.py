@@ -171,3 +171,18 @@ def test_outcome_shares_at_latest_follow_up_in_two_queries(
     assert counts == {"employed_tech": 1, "volunteering": 1, "training": 1}
     assert total == 2
     assert c.pk  # released, nothing recorded yet: not in the denominator
+
+
+def test_returned_to_custody_outcome_needs_the_return_recorded(client, regional_manager, released):
+    follow_up = _first(released)
+    client.force_login(regional_manager)
+    response = client.post(
+        _url(follow_up),
+        {
+            "confirmed_on": timezone.localdate().isoformat(),
+            "source": "probation",
+            "kinds": ["returned_to_custody"],
+        },
+    )
+    assert "Record the return to custody first" in response.content.decode()
+    assert not Outcome.objects.exists()

@@ -265,3 +265,30 @@ def test_shared_list_soonest_release_first_own_prison_only(
         client.get(reverse("resettlement:shared_list"))
     home = client.get(reverse("home")).content.decode()
     assert soon.prison_number in home
+
+
+def test_consent_given_after_the_plan_started_is_logged_as_a_share(
+    client, omu, learner, regional_manager
+):
+    plan = services.plan_start(actor=regional_manager, learner=learner)
+    assert not PlanShareLog.objects.exists()
+    consent = ConsentFactory(learner=learner)
+    client.force_login(omu)
+    assert client.get(_plan_url(learner)).status_code == 200
+    events = list(
+        PlanShareLog.objects.filter(plan=plan, consent=consent)
+        .order_by("pk")
+        .values_list("event", flat=True)
+    )
+    assert events == [ShareEvent.SHARED, ShareEvent.VIEWED]
+    client.get(_plan_url(learner))
+    assert PlanShareLog.objects.filter(event=ShareEvent.SHARED).count() == 1
+
+
+def test_erasing_a_learner_takes_the_share_log_with_it(client, omu, plan):
+    client.force_login(omu)
+    client.get(_plan_url(plan.learner))
+    assert PlanShareLog.objects.exists()
+    plan.learner.delete()
+    assert not PlanShareLog.objects.exists()
+    assert AuditEvent.objects.filter(action="resettlement.plan.view").exists()

@@ -46,6 +46,9 @@ def build(world) -> None:
         actor=rm, learner=world.learner, opportunity=opportunity, introduced_on=today
     )
     world.extra["mentor"] = Mentor.objects.create(name="Mo Mentor", skills="Python")
+    world.extra["match"] = services.mentor_match_add(
+        actor=rm, learner=released, mentor=world.extra["mentor"], started_on=today
+    )
 
 
 def _learner(world):
@@ -192,6 +195,16 @@ ROUTES = [
         post=RM_ONLY_POST,
         kwargs=_released,
         post_data=lambda world: {"mentor": world.extra["mentor"].pk, "started_on": _today()},
+    ),
+    Route(
+        "resettlement:mentor_match_end",
+        get=RM_ONLY,
+        post=RM_ONLY_POST,
+        kwargs=lambda world: {
+            "pk": world.extra["released"].pk,
+            "match_pk": world.extra["match"].pk,
+        },
+        post_data=lambda world: {"ended_on": _today()},
     ),
     Route("resettlement:employer_list", get=DIRECTORY),
     Route(
