@@ -71,9 +71,12 @@ def _message(user, template: str, context: dict) -> EmailMultiAlternatives:
 
 
 def _lines(items) -> list[dict]:
+    """Digest lines from notifications or sweep findings (both have kind,
+    summary, due_on and learner_id)."""
+    labels = dict(NotificationKind.choices)
     return [
         {
-            "kind": item.get_kind_display() if hasattr(item, "get_kind_display") else item.kind,
+            "kind": labels.get(item.kind, item.kind),
             "summary": item.summary,
             "due_on": item.due_on,
             "url": record_url(item.kind, item.learner_id),
@@ -106,17 +109,7 @@ def send_daily_digest(user, items: list[Notification], period_start: dt.date) ->
 
 
 def send_weekly_digest(user, items, period_start: dt.date) -> None:
-    labels = dict(NotificationKind.choices)
-    lines = [
-        {
-            "kind": labels.get(item.kind, item.kind),
-            "summary": item.summary,
-            "due_on": item.due_on,
-            "url": record_url(item.kind, item.learner_id),
-        }
-        for item in items
-    ]
-    _message(user, "weekly_digest", {"items": lines, "period_start": period_start}).send(
+    _message(user, "weekly_digest", {"items": _lines(items), "period_start": period_start}).send(
         fail_silently=False
     )
 

@@ -43,3 +43,20 @@ def test_every_task_uses_the_outbox_task_class_and_backs_off_inside_the_visibili
 def test_relay_outbox_command_reports_what_waits(capsys):
     call_command("relay_outbox")
     assert "0 still waiting" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "notification",
+        "deliveryfailure",
+        "digest",
+        "sweeprun",
+        "outboxmessage",
+        "notificationpreference",
+    ],
+)
+def test_the_admin_pages_open_for_administrators(client, administrator, model):
+    client.force_login(administrator)
+    response = client.get(reverse(f"admin:notifications_{model}_changelist"))
+    assert response.status_code == 200
