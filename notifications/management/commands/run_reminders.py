@@ -5,8 +5,14 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
-from notifications.models import NotificationKind
-from notifications.services import reminders_run
+from notifications.models import EmailMode, NotificationKind
+from notifications.services import email_modes, reminders_run
+
+BY_EMAIL = {
+    EmailMode.IMMEDIATE: "email now",
+    EmailMode.DAILY: "in the daily digest",
+    EmailMode.OFF: "no email",
+}
 
 
 class Command(BaseCommand):
@@ -35,11 +41,13 @@ class Command(BaseCommand):
                 "pk", "email"
             )
         )
+        modes = email_modes({f.recipient_id for f in result.new})
         labels = dict(NotificationKind.choices)
         verb = "Would notify" if result.dry_run else "Notified"
         for finding in result.new:
             self.stdout.write(
-                f"{verb} {emails.get(finding.recipient_id, finding.recipient_id)}: "
+                f"{verb} {emails.get(finding.recipient_id, finding.recipient_id)} "
+                f"({BY_EMAIL[modes[finding.recipient_id]]}): "
                 f"{labels[finding.kind]}, due {finding.due_on:%Y-%m-%d}: {finding.summary}"
             )
         already = len(result.findings) - len(result.new)
