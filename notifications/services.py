@@ -149,7 +149,7 @@ def reminders_run(
                     object_type=f.object_type,
                     object_id=f.object_id,
                     due_on=f.due_on,
-                    summary=f.summary,
+                    summary=f.summary[: Notification._meta.get_field("summary").max_length],
                     created_at=now,
                     email_status=_initial_status(modes[f.recipient_id]),
                     sweep_run=run,

@@ -108,3 +108,10 @@ def test_the_whole_sweep_query_count_does_not_grow_with_learners(
     with freeze_time("2026-11-16 06:00:00"), django_assert_num_queries(SWEEP_QUERIES):
         result = reminders_run()
     assert result.created == size
+
+
+@freeze_time("2026-11-16 06:00:00")
+def test_the_longest_names_still_fit_the_summary(prison, rm):
+    _intake(prison, rm, days_ago=20, first_name="F" * 100, last_name="L" * 100)
+    assert reminders_run().created == 1
+    assert len(Notification.objects.get().summary) <= 300
