@@ -80,6 +80,9 @@ class Notification(models.Model):
     summary = models.CharField(max_length=300)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    # Set by the sweep when the work is no longer due (the review was held, the
+    # intervention closed, a newer reminder replaced it): it leaves the unread list.
+    resolved_at = models.DateTimeField(null=True, blank=True)
     # The claim: set by the conditional UPDATE that lets one worker send the email.
     emailed_at = models.DateTimeField(null=True, blank=True)
     email_status = models.CharField(
@@ -105,7 +108,7 @@ class Notification(models.Model):
             models.Index(
                 fields=["recipient", "-created_at"],
                 name="notification_unread_idx",
-                condition=models.Q(read_at__isnull=True),
+                condition=models.Q(read_at__isnull=True, resolved_at__isnull=True),
             ),
             models.Index(fields=["recipient", "-created_at"], name="notification_recipient_idx"),
             models.Index(
@@ -121,6 +124,10 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+    @property
+    def is_open(self) -> bool:
+        return self.read_at is None and self.resolved_at is None
 
 
 class DigestKind(models.TextChoices):

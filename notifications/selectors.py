@@ -16,7 +16,7 @@ def visible_q(user) -> Q:
 def notifications_for_user(user, *, unread_only: bool = False) -> QuerySet[Notification]:
     notifications = Notification.objects.filter(visible_q(user), recipient=user)
     if unread_only:
-        notifications = notifications.filter(read_at__isnull=True)
+        notifications = notifications.filter(read_at__isnull=True, resolved_at__isnull=True)
     return notifications.select_related("learner").order_by("-created_at", "-pk")
 
 

@@ -97,6 +97,7 @@ class SweepResult:
     new: list[sweep.Finding] = field(default_factory=list)
     created: int = 0
     emails_queued: int = 0
+    resolved: int = 0
     dry_run: bool = False
 
 
@@ -110,6 +111,16 @@ def _existing_keys(findings: list[sweep.Finding]) -> set[tuple]:
         object_id__in={f.object_id for f in findings},
     ).values_list("recipient_id", "kind", "object_type", "object_id", "due_on")
     return set(rows)
+
+
+def _stale_ids(findings: list[sweep.Finding]) -> list[int]:
+    """Open reminders whose work is no longer found: done, or replaced by a
+    newer reminder (due became overdue). One query over the open reminders."""
+    keys = {f.key for f in findings}
+    rows = Notification.objects.filter(
+        read_at__isnull=True, resolved_at__isnull=True, sweep_run__isnull=False
+    ).values_list("pk", "recipient_id", "kind", "object_type", "object_id", "due_on")
+    return [pk for pk, *key in rows if tuple(key) not in keys]
 
 
 def _initial_status(mode: str) -> str:
@@ -128,10 +139,15 @@ def reminders_run(
     a second copy, and only the rows this run inserted get an email queued."""
     today = today or timezone.localdate()
     findings = sweep.find_all(today)
+    # Only a sweep of the real today may decide that work is no longer due.
+    resolves = today == timezone.localdate()
     if dry_run:
         existing = _existing_keys(findings)
         new = [f for f in findings if f.key not in existing]
-        return SweepResult(run_on=today, findings=findings, new=new, dry_run=True)
+        stale = _stale_ids(findings) if resolves else []
+        return SweepResult(
+            run_on=today, findings=findings, new=new, resolved=len(stale), dry_run=True
+        )
     with transaction.atomic():
         run = SweepRun.objects.create(run_on=today, trigger=trigger, findings=len(findings))
         # Rows already stored are skipped here for speed; the unique constraint
@@ -172,6 +188,8 @@ def reminders_run(
             DELIVER_BATCH_TASK,
             [[to_email[i : i + EMAIL_BATCH]] for i in range(0, len(to_email), EMAIL_BATCH)],
         )
+        stale = _stale_ids(findings) if resolves else []
+        Notification.objects.filter(pk__in=stale, resolved_at__isnull=True).update(resolved_at=now)
         run.created = len(created_keys)
         run.finished_at = timezone.now()
         run.save(update_fields=["created", "finished_at"])
@@ -184,7 +202,12 @@ def reminders_run(
         len(to_email),
     )
     return SweepResult(
-        run_on=today, findings=findings, new=new, created=len(new), emails_queued=len(to_email)
+        run_on=today,
+        findings=findings,
+        new=new,
+        created=len(new),
+        emails_queued=len(to_email),
+        resolved=len(stale),
     )
 
 
@@ -389,6 +412,6 @@ def notification_mark_read(*, user: User, notification: Notification) -> None:
 
 
 def notifications_mark_all_read(*, user: User, visible: Q) -> int:
-    return Notification.objects.filter(visible, recipient=user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    return Notification.objects.filter(
+        visible, recipient=user, read_at__isnull=True, resolved_at__isnull=True
+    ).update(read_at=timezone.now())

@@ -32,9 +32,9 @@ def test_a_dry_run_prints_what_it_would_send_and_changes_nothing(referred, rm):
 def test_a_real_run_notifies_and_a_second_finds_nothing_new(referred, rm):
     first = _run()
     assert f"Notified {rm.email} (email now): Intake interview not held" in first
-    assert "1 findings, 1 new, 0 already notified; 1 emails queued." in first
+    assert "1 findings, 1 new, 0 already notified, 0 no longer due; 1 emails queued." in first
     second = _run()
-    assert "1 findings, 0 new, 1 already notified; 0 emails queued." in second
+    assert "1 findings, 0 new, 1 already notified, 0 no longer due; 0 emails queued." in second
     assert Notification.objects.count() == 1
     assert _run("--dry-run").count("Would notify") == 0
 

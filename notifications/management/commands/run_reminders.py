@@ -53,7 +53,8 @@ class Command(BaseCommand):
         already = len(result.findings) - len(result.new)
         summary = (
             f"{result.run_on:%Y-%m-%d}: {len(result.findings)} findings, "
-            f"{len(result.new)} new, {already} already notified"
+            f"{len(result.new)} new, {already} already notified, "
+            f"{result.resolved} no longer due"
         )
         if result.dry_run:
             self.stdout.write(f"Dry run, nothing saved or sent. {summary}.")
