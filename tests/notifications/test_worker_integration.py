@@ -3,6 +3,7 @@
 process, so Django's locmem email backend captures what it sends."""
 
 import datetime as dt
+import logging
 import time
 
 import pytest
@@ -88,8 +89,9 @@ def test_a_due_review_makes_one_notification_and_one_email_however_often_the_swe
 
 
 def test_with_the_broker_away_saving_is_fast_and_the_work_goes_when_it_returns(
-    worker, tutor, client, due_review
+    worker, tutor, client, due_review, caplog
 ):
+    caplog.set_level(logging.WARNING, logger="notifications.outbox")
     client.force_login(tutor)
     real = app.conf.broker_url
     app.conf.broker_url = NOWHERE
@@ -111,6 +113,8 @@ def test_with_the_broker_away_saving_is_fast_and_the_work_goes_when_it_returns(
         app.conf.broker_url = real
     assert response.status_code == second.status_code == 302
     assert elapsed < 2.0
+    outage = [r for r in caplog.records if "not answering" in r.getMessage()]
+    assert len(outage) == 1, "the outage is logged once, not per request"
     waiting = OutboxMessage.objects.filter(dispatched_at__isnull=True)
     assert waiting.count() == 2
     time.sleep(1.0)
