@@ -7,18 +7,28 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/learner_journey
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 PORT ?= 8000
 
-.PHONY: run test setup static migrate seed lint format constraints clean
+.PHONY: run test test-browser axe setup static migrate seed lint format constraints clean
 
 run: setup static ## Set up and start the app on the embedded default (SQLite, no Redis)
 	$(BIN)/python manage.py migrate --no-input -v0
 	$(BIN)/python manage.py seed_demo
 	PORT=$(PORT) bash scripts/run_embedded.sh
 
-test: setup static ## Set up what is missing, then run every test on PostgreSQL and Redis
+test: setup static axe ## Set up what is missing, then run every test on PostgreSQL and Redis
 	bash scripts/ensure_services.sh
 	bash scripts/ensure_chromium.sh
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) EMAIL_URL=locmem:// \
 		$(BIN)/pytest $(PYTEST_ARGS)
+
+test-browser: ## Only the browser journeys and the accessibility scan (Chromium)
+	$(MAKE) test PYTEST_ARGS="-m browser $(PYTEST_ARGS)"
+
+# The accessibility scan injects axe-core from npm (pinned in package.json).
+axe: node_modules/axe-core/axe.min.js
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 setup: $(VENV)/.installed
 

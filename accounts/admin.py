@@ -1,8 +1,18 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Prison, Region, User
+from accounts.two_factor import two_factor_reset
+
+# django-otp's own admin pages show a person's secret (as a QR code) and backup
+# codes: an administrator could copy someone's second factor. Devices are managed
+# only by the person (enrolment) and the "Reset two-factor sign-in" action below.
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 
 
 @admin.register(Region)
@@ -44,6 +54,7 @@ class UserAdmin(DjangoUserAdmin):
         ("Access", {"fields": ["is_active", "is_staff", "last_login", "date_joined"]}),
     ]
     readonly_fields = ["last_login", "date_joined"]
+    actions = ["reset_two_factor"]
     add_fieldsets = [
         (
             None,
@@ -53,3 +64,13 @@ class UserAdmin(DjangoUserAdmin):
             },
         )
     ]
+
+    @admin.action(description="Reset two-factor sign-in (they set up their app again)")
+    def reset_two_factor(self, request, queryset) -> None:
+        for user in queryset:
+            two_factor_reset(actor=request.user, user=user)
+        self.message_user(
+            request,
+            f"Two-factor sign-in reset for {queryset.count()} user(s). "
+            "They will set up their app at their next sign-in.",
+        )

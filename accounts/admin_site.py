@@ -19,6 +19,8 @@ class LearnerJourneyAdminSite(admin.AdminSite):
             user.is_active
             and user.is_staff
             and (user.role == Role.ADMINISTRATOR or user.is_superuser)
+            # The admin asks for the second factor too.
+            and getattr(user, "is_verified", lambda: False)()
         )
 
     def login(self, request, extra_context=None):

@@ -1,10 +1,18 @@
 """Demo prisons and staff. Deterministic: the same world every time."""
 
+from base64 import b32decode
 from dataclasses import dataclass, field
+
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Prison, Region, Role, User
 
-DEMO_PASSWORD = "learner-journey-demo"  # noqa: S105 - printed for the demo on purpose
+DEMO_PASSWORD = "learner-journey-demo"  # noqa: S105 - demo only, printed on purpose  # nosec B105
+# Every demo user's authenticator app is pre-registered with this key (base32), so a
+# first look needs no phone: `manage.py demo_code` prints the current code, or add
+# the key to any authenticator app. Real users enrol their own app with a QR code.
+DEMO_TOTP_SECRET = "LEARNERJOURNEYDEMOCODEFOURTHOUSA"  # noqa: S105 - demo only, printed on purpose  # nosec B105
+DEMO_DEVICE_NAME = "Demo authenticator"
 
 REGIONS = {
     "Yorkshire and the Humber": [("HMI", "HMP Humber"), ("HLI", "HMP Hull"), ("LEI", "HMP Leeds")],
@@ -67,5 +75,14 @@ def seed(world: DemoWorld, *, size: int, log) -> None:
                 is_superuser=role == Role.ADMINISTRATOR,
             )
         user.prisons.set([world.prisons[code] for code in codes])
+        TOTPDevice.objects.get_or_create(
+            user=user,
+            name=DEMO_DEVICE_NAME,
+            defaults={"key": demo_totp_key_hex(), "confirmed": True},
+        )
         world.staff[email] = user
     log(f"{len(world.prisons)} prisons and {len(world.staff)} staff ready.")
+
+
+def demo_totp_key_hex() -> str:
+    return b32decode(DEMO_TOTP_SECRET).hex()

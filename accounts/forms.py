@@ -7,6 +7,7 @@ from django.contrib.auth.forms import (
     PasswordResetForm,
     SetPasswordForm,
 )
+from django.contrib.sites.shortcuts import get_current_site
 
 SIGN_IN_ERROR = (
     "Enter a correct email address and password. If you have forgotten your "
@@ -68,8 +69,51 @@ class StaffPasswordResetForm(PasswordResetForm):
         self.fields["email"].error_messages["required"] = "Enter your email address"
         self.helper = _helper("email", button="Send reset link")
 
+    def save(self, *, request=None, use_https=False, domain_override=None, **kwargs) -> None:
+        """Queue the email for each account at the address, after the transaction
+        commits; nothing else differs between known and unknown addresses."""
+        from accounts.tasks import password_reset_email_send
+
+        domain = domain_override or get_current_site(request).domain
+        for user in self.get_users(self.cleaned_data["email"]):
+            password_reset_email_send.delay_on_commit(user.pk, domain, use_https)
+
 
 class StaffSetPasswordForm(SetPasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper("new_password1", "new_password2", button="Set password")
+
+
+LOCKED_OUT_MESSAGE = (
+    "You cannot sign in for 15 minutes because of too many attempts. Try again later, "
+    "or ask an administrator to help."
+)
+
+
+class TwoFactorCodeForm(forms.Form):
+    """The code after the password: six digits from the app, or a backup code."""
+
+    code = forms.CharField(
+        label="Security code",
+        help_text="The 6-digit code from your authenticator app, or one of your backup codes.",
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+                "autofocus": True,
+            }
+        ),
+        error_messages={"required": "Enter the code from your authenticator app"},
+    )
+
+    def __init__(self, *args, button: str = "Continue", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Field.text("code", field_width=10), Button("submit", button))
+
+    def clean_code(self) -> str:
+        return "".join(self.cleaned_data["code"].split()).lower()

@@ -1,4 +1,18 @@
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import resolve_url
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+SIGNED_IN_AT = "signed_in_at"
+
+# What a person who has given a password but not yet a code may open.
+HALF_SIGNED_IN_URL_NAMES = frozenset(
+    {"accounts:two_factor", "accounts:two_factor_setup", "accounts:sign_out", "healthz"}
+)
 
 
 class NoStoreForSignedInMiddleware:
@@ -14,3 +28,52 @@ class NoStoreForSignedInMiddleware:
             add_never_cache_headers(response)
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class SessionLifetimeMiddleware:
+    """Ends a session 12 hours (SESSION_ABSOLUTE_SECONDS) after sign-in, however
+    active it has been. The idle limit is the session cookie's age."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            started = request.session.get(SIGNED_IN_AT)
+            if started is None:
+                request.session[SIGNED_IN_AT] = now
+            elif now - int(started) > settings.SESSION_ABSOLUTE_SECONDS:
+                logout(request)
+                messages.info(request, "You were signed out after 12 hours. Sign in again.")
+                return redirect_to_login(request.get_full_path())
+        return self.get_response(request)
+
+
+class TwoFactorRequiredMiddleware:
+    """After the password, every page but the code prompt (and sign-out) sends the
+    person to the code prompt, or to set up an app if they have none yet. The
+    admin site is covered too. Pages open to anybody (password reset) stay open."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if not user.is_authenticated or user.is_verified():
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in HALF_SIGNED_IN_URL_NAMES:
+            return None
+        if not getattr(view_func, "login_required", True):
+            return None
+        from accounts.two_factor import has_confirmed_device
+
+        target = "accounts:two_factor_setup"
+        if has_confirmed_device(user):
+            target = "accounts:two_factor"
+        return redirect_to_login(request.get_full_path(), resolve_url(target))

@@ -1,22 +1,44 @@
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.shortcuts import render
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
-from django.views.decorators.http import require_GET
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.forms import (
     SignInForm,
     StaffPasswordChangeForm,
     StaffPasswordResetForm,
     StaffSetPasswordForm,
+    TwoFactorCodeForm,
 )
 from accounts.home import home_sections
 from accounts.selectors import prisons_for_user
+from accounts.two_factor import (
+    backup_codes_for,
+    backup_codes_regenerate,
+    has_confirmed_device,
+    qr_code_data_uri,
+    secret_for_typing,
+    totp_device_pending,
+    two_factor_enrol,
+    two_factor_verify,
+)
+from audit.services import audit_record
+
+TWO_FACTOR_ERROR = "Enter the current code from your authenticator app, or an unused backup code"
 
 
 class SignInView(auth_views.LoginView):
     form_class = SignInForm
     template_name = "accounts/sign_in.html"
     redirect_authenticated_user = True
+
+    def get_success_url(self) -> str:
+        # The password is the first step: the code prompt comes next.
+        query = urlencode({"next": super().get_success_url()})
+        return f"{resolve_url('accounts:two_factor')}?{query}"
 
 
 class SignOutView(auth_views.LogoutView):
@@ -27,6 +49,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = StaffPasswordChangeForm
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:password_change_done")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_record(actor=self.request.user, action="auth.password_change", obj=form.user)
+        return response
 
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
@@ -51,6 +78,16 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
 
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_record(
+            actor=None,
+            action="auth.password_reset",
+            obj=form.user,
+            actor_label=form.user.email,
+        )
+        return response
+
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
@@ -63,3 +100,69 @@ def home(request):
         "home.html",
         {"prisons": prisons_for_user(request.user), "sections": home_sections(request)},
     )
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return resolve_url("home")
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor(request):
+    """The code prompt after the password."""
+    if request.user.is_verified():
+        return redirect(_next_url(request))
+    if not has_confirmed_device(request.user):
+        return redirect_to_login(_next_url(request), resolve_url("accounts:two_factor_setup"))
+    form = TwoFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if two_factor_verify(request=request, token=form.cleaned_data["code"]):
+            return redirect(_next_url(request))
+        form.add_error("code", TWO_FACTOR_ERROR)
+    return render(
+        request,
+        "accounts/two_factor.html",
+        {"form": form, "next": _next_url(request)},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request):
+    """First sign-in (or after an administrator's reset): scan a QR code, type a code."""
+    if has_confirmed_device(request.user):
+        return redirect("accounts:two_factor" if not request.user.is_verified() else "home")
+    device = totp_device_pending(request.user)
+    form = TwoFactorCodeForm(request.POST or None, button="Confirm and continue")
+    if request.method == "POST" and form.is_valid():
+        if two_factor_enrol(request=request, device=device, token=form.cleaned_data["code"]):
+            messages.success(
+                request,
+                "Your authenticator app is set up. Keep these backup codes somewhere safe.",
+            )
+            return redirect("accounts:backup_codes")
+        form.add_error("code", TWO_FACTOR_ERROR)
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {
+            "form": form,
+            "qr_code": qr_code_data_uri(device),
+            "secret": secret_for_typing(device),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def backup_codes(request):
+    """The person's unused backup codes; a new set replaces them all."""
+    if request.method == "POST":
+        backup_codes_regenerate(user=request.user)
+        messages.success(request, "You have new backup codes. The old ones no longer work.")
+        return redirect("accounts:backup_codes")
+    return render(request, "accounts/backup_codes.html", {"codes": backup_codes_for(request.user)})

@@ -6,6 +6,7 @@ With DJANGO_ENV=production the app refuses to start without a real SECRET_KEY,
 ALLOWED_HOSTS and a PostgreSQL DATABASE_URL.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -21,7 +22,7 @@ PRODUCTION = ENVIRONMENT == "production"
 if ENVIRONMENT not in {"development", "production"}:
     raise ImproperlyConfigured("DJANGO_ENV must be 'development' or 'production'.")
 
-DEVELOPMENT_SECRET_KEY = "development-only-key-never-used-in-production-7d1f0c2b9a8e4f6b"  # noqa: S105
+DEVELOPMENT_SECRET_KEY = "development-only-key-never-used-in-production-7d1f0c2b9a8e4f6b"  # noqa: S105 - production refuses it  # nosec B105
 SECRET_KEY = env_str("SECRET_KEY")
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]"])
@@ -62,12 +63,18 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_forms_gds",
     "django_celery_beat",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "accounts",
     "audit",
     "learners",
     "reviews",
     "resettlement",
     "reports",
+    "privacy",
     "notifications",
 ]
 
@@ -79,10 +86,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "accounts.middleware.NoStoreForSignedInMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SessionLifetimeMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "accounts.middleware.TwoFactorRequiredMiddleware",
+    "accounts.middleware.NoStoreForSignedInMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, so it sees the lockout flag the authentication backend sets.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "code4000.urls"
@@ -120,6 +133,11 @@ DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME") or None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# Axes first: it refuses a locked-out account before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:sign_in"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:sign_in"
@@ -156,8 +174,10 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
-# Sessions: 30 minutes idle, renewed on each request; never readable by scripts.
+# Sessions: 30 minutes idle, renewed on each request, and never more than 12 hours
+# from sign-in (accounts.middleware.SessionLifetimeMiddleware); never readable by scripts.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -168,7 +188,58 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
+# Content Security Policy: scripts and styles only from our own static files,
+# nothing inline, no plugins, no framing, no <base> from elsewhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Two-factor sign-in (django-otp, TOTP). The issuer is the name authenticator apps show.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Learner Journey")
+OTP_TOTP_THROTTLE_FACTOR = 1
+TWO_FACTOR_BACKUP_CODES = 10
+
+# Lockout (django-axes): 5 failures for the same account from the same address
+# lock that pair out for 15 minutes, even with the right password.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.lockout_ip_address"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True
+
+# Retention (UK GDPR Article 5(1)(e)): how long records are kept, applied nightly by
+# `manage.py apply_retention` (scheduled as the "Apply the retention policy" task).
+RETENTION_POLICY = {
+    # A learner's record is anonymised this many years after the last contact
+    # (the latest of the record's last change and its latest timeline entry):
+    # names, date of birth (kept as 1 January of the year) and free text are replaced;
+    # statuses, prisons and dates stay, so statistics still count them.
+    "learner_years_after_last_contact": env_int("RETENTION_LEARNER_YEARS", 6),
+    # The audit trail is kept this long; it holds no names, only pseudonymous references.
+    "audit_years": env_int("RETENTION_AUDIT_YEARS", 7),
+    # Sign-in attempt records (lockout) are kept this many days.
+    "sign_in_attempt_days": env_int("RETENTION_SIGN_IN_ATTEMPT_DAYS", 90),
+}
+
 if PRODUCTION:
+    # __Host- names: the browser only accepts them Secure, for this host, on path /.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
@@ -233,5 +304,5 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

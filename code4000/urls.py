@@ -12,6 +12,8 @@ urlpatterns = [
     path("reviews/", include("reviews.urls")),
     path("resettlement/", include("resettlement.urls")),
     path("reports/", include("reports.urls")),
+    path("audit/", include("audit.urls")),
+    path("privacy/", include("privacy.urls")),
     path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,4 +1,7 @@
+import datetime as dt
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
@@ -10,6 +13,52 @@ prison_number_validator = RegexValidator(
     PRISON_NUMBER_PATTERN,
     "Enter a prison number in the format A1234BC: a letter, four digits and two letters.",
 )
+
+
+MINIMUM_AGE = 18
+MAXIMUM_AGE = 100
+
+
+def age_on(date_of_birth: dt.date, day: dt.date) -> int:
+    before_birthday = (day.month, day.day) < (date_of_birth.month, date_of_birth.day)
+    return day.year - date_of_birth.year - before_birthday
+
+
+def learner_date_errors(
+    *,
+    date_of_birth: dt.date | None,
+    joined_on: dt.date | None,
+    earliest_release_on: dt.date | None,
+    expected_release_on: dt.date | None,
+    today: dt.date,
+) -> dict[str, str]:
+    """The date rules of a learner record, by field: shared by the enrolment form
+    (through Learner.clean) and the CSV import."""
+    errors: dict[str, str] = {}
+    if date_of_birth is not None:
+        if date_of_birth > today:
+            errors["date_of_birth"] = "Date of birth must be in the past"
+        elif age_on(date_of_birth, today) < MINIMUM_AGE:
+            errors["date_of_birth"] = f"The learner must be at least {MINIMUM_AGE} years old"
+        elif age_on(date_of_birth, today) > MAXIMUM_AGE:
+            errors["date_of_birth"] = (
+                f"Check the date of birth: the learner would be over {MAXIMUM_AGE} years old"
+            )
+    if joined_on is not None:
+        if earliest_release_on is not None and earliest_release_on < joined_on:
+            errors["earliest_release_on"] = "Earliest release date must be after the date joined"
+        if expected_release_on is not None and expected_release_on < joined_on:
+            errors["expected_release_on"] = "Expected release date must be after the date joined"
+    if (
+        earliest_release_on is not None
+        and expected_release_on is not None
+        and expected_release_on < earliest_release_on
+        and "expected_release_on" not in errors
+    ):
+        errors["expected_release_on"] = (
+            "Expected release date must be on or after the earliest release date"
+        )
+    return errors
 
 
 class CourseStatus(models.TextChoices):
@@ -45,7 +94,10 @@ CUSTODY_TRANSITIONS: dict[str, frozenset[str]] = {
 
 class Learner(models.Model):
     prison_number = models.CharField(
-        max_length=7, unique=True, validators=[prison_number_validator]
+        max_length=7,
+        unique=True,
+        validators=[prison_number_validator],
+        error_messages={"unique": "A learner with this prison number is already recorded"},
     )
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
@@ -99,6 +151,17 @@ class Learner(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.prison_number = (self.prison_number or "").strip().upper()
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        errors = learner_date_errors(
+            date_of_birth=self.date_of_birth,
+            joined_on=self.joined_on,
+            earliest_release_on=self.earliest_release_on,
+            expected_release_on=self.expected_release_on,
+            today=timezone.localdate(),
+        )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def display_name(self) -> str:
@@ -226,3 +289,224 @@ class TimelineEvent(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+
+# --- The intake interview -------------------------------------------------------
+
+
+class AmbitionCategory(models.TextChoices):
+    TECH_WORK = "tech_work", "Work in tech"
+    OWN_BUSINESS = "own_business", "Own business"
+    FURTHER_STUDY = "further_study", "Further study"
+    OTHER = "other", "Other"
+
+
+class SupportNeed(models.TextChoices):
+    DYSLEXIA = "dyslexia", "Dyslexia"
+    ADHD = "adhd", "ADHD"
+    AUTISM = "autism", "Autism"
+    VISUAL = "visual", "Visual impairment"
+    HEARING = "hearing", "Hearing impairment"
+    LITERACY = "literacy", "Literacy"
+    OTHER = "other", "Other"
+
+
+class Priority(models.TextChoices):
+    """Priorities beyond learning that every role may see. Health and recovery are
+    restricted and live on IntakeRestricted."""
+
+    HOUSING = "housing", "Housing"
+    FAMILY = "family", "Family"
+    FINANCE = "finance", "Finance"
+
+
+# The answers an intake form sets, on IntakeInterview and on IntakeRestricted.
+INTAKE_FIELDS = (
+    "held_on",
+    "education",
+    "work_history",
+    "coding_experience",
+    "ambitions",
+    "ambition_categories",
+    "support_needs",
+    "reasonable_adjustments",
+    "priorities",
+    "priorities_notes",
+    "release_area",
+)
+RESTRICTED_FIELDS = (
+    "health_priority",
+    "health_notes",
+    "recovery_priority",
+    "recovery_notes",
+    "offending_behaviour_notes",
+)
+
+
+class IntakeInterview(models.Model):
+    """The Learner Journey planning interview. One per learner; edits keep history
+    in IntakeRevision. Restricted answers are in IntakeRestricted, so a page for a
+    role without Capability.VIEW_RESTRICTED never loads them."""
+
+    learner = models.OneToOneField(Learner, on_delete=models.CASCADE, related_name="intake")
+    held_on = models.DateField("date of the interview")
+    conducted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    education = models.TextField("education and qualifications", blank=True)
+    work_history = models.TextField(blank=True)
+    coding_experience = models.TextField("coding and digital experience", blank=True)
+    ambitions = models.TextField("ambitions and aspirations", blank=True)
+    ambition_categories = models.JSONField(default=list, blank=True)
+    support_needs = models.JSONField(default=list, blank=True)
+    reasonable_adjustments = models.TextField(blank=True)
+    priorities = models.JSONField(default=list, blank=True)
+    priorities_notes = models.TextField("priorities beyond learning: notes", blank=True)
+    release_area = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Intake interview for learner {self.learner_id}"
+
+    def ambition_labels(self) -> list[str]:
+        return [AmbitionCategory(v).label for v in self.ambition_categories]
+
+    def support_need_labels(self) -> list[str]:
+        return [SupportNeed(v).label for v in self.support_needs]
+
+    def priority_labels(self) -> list[str]:
+        return [Priority(v).label for v in self.priorities]
+
+
+class IntakeRestricted(models.Model):
+    """Health, recovery and offending-behaviour answers: regional managers,
+    directors and administrators only."""
+
+    intake = models.OneToOneField(
+        IntakeInterview, on_delete=models.CASCADE, related_name="restricted"
+    )
+    health_priority = models.BooleanField("health is a priority", default=False)
+    health_notes = models.TextField(blank=True)
+    recovery_priority = models.BooleanField("recovery is a priority", default=False)
+    recovery_notes = models.TextField(blank=True)
+    offending_behaviour_notes = models.TextField("offending-behaviour work", blank=True)
+
+    def __str__(self) -> str:
+        return f"Restricted intake answers {self.pk}"
+
+
+class IntakeRevision(models.Model):
+    """Who changed the intake interview, when, and which answers (names only:
+    the values live on the interview)."""
+
+    intake = models.ForeignKey(IntakeInterview, on_delete=models.CASCADE, related_name="revisions")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+    fields = models.JSONField(default=list)
+    restricted_fields = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Intake revision {self.pk}"
+
+    def field_labels(self) -> list[str]:
+        return [REVISION_LABELS.get(name, name.replace("_", " ")) for name in self.fields]
+
+    def restricted_field_labels(self) -> list[str]:
+        return [
+            REVISION_LABELS.get(name, name.replace("_", " ")) for name in self.restricted_fields
+        ]
+
+
+REVISION_LABELS = {
+    "held_on": "date of the interview",
+    "education": "education and qualifications",
+    "coding_experience": "coding and digital experience",
+    "ambition_categories": "ambitions",
+    "ambitions": "ambitions in their words",
+    "support_needs": "learning support needs",
+    "priorities_notes": "notes on priorities",
+    "expected_release_on": "expected release date",
+    "offending_behaviour_notes": "offending-behaviour work",
+}
+
+
+class GoalStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    ACHIEVED = "achieved", "Achieved"
+    DROPPED = "dropped", "No longer a goal"
+
+
+class Goal(models.Model):
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="goals")
+    description = models.CharField(max_length=300)
+    target_on = models.DateField("target date")
+    status = models.CharField(
+        max_length=20, choices=GoalStatus.choices, default=GoalStatus.NOT_STARTED
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["target_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+# --- Transfers and imports ----------------------------------------------------------
+
+
+class Transfer(models.Model):
+    """A move to another prison. The learner's history stays with the learner."""
+
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="transfers")
+    from_prison = models.ForeignKey(Prison, on_delete=models.PROTECT, related_name="+")
+    to_prison = models.ForeignKey(Prison, on_delete=models.PROTECT, related_name="+")
+    transferred_on = models.DateField("date of transfer")
+    reason = models.TextField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-transferred_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Transfer of learner {self.learner_id} on {self.transferred_on}"
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", "Checked, not imported"
+    IMPORTED = "imported", "Imported"
+
+
+class ImportRun(models.Model):
+    """One uploaded CSV file: checked first (preview), imported all-or-nothing later."""
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    filename = models.CharField(max_length=255)
+    content = models.TextField()
+    status = models.CharField(
+        max_length=20, choices=ImportStatus.choices, default=ImportStatus.PREVIEWED
+    )
+    row_count = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    duplicate_count = models.PositiveIntegerField(default=0)
+    imported_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    imported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Import {self.pk}: {self.filename}"

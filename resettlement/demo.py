@@ -10,7 +10,7 @@ import random
 from django.utils import timezone
 
 from accounts.models import Role
-from learners.models import Consent, ConsentKind, CourseStatus, Learner
+from learners.models import Consent, ConsentKind, CourseStatus, CustodyStatus, Learner
 from resettlement import services
 from resettlement.models import (
     ActionOwner,
@@ -25,6 +25,8 @@ from resettlement.models import (
     Pathway,
     PathwayStatus,
     PlanAction,
+    Release,
+    ReleaseType,
 )
 
 # A plan for most learners; the full treatment is capped so a benchmark-sized
@@ -201,6 +203,42 @@ def _record_outcomes(rm, rng: random.Random, learner: Learner, sets: list, index
     return index
 
 
+def _backfill_releases(today: dt.date) -> None:
+    """The learners step marks some learners released in bulk (so a benchmark-sized
+    world is quick to make); give them the release and follow-up rows the release
+    service would have made, so every released learner has a release on record."""
+    bare = list(
+        Learner.objects.exclude(custody_status=CustodyStatus.IN_CUSTODY)
+        .filter(releases__isnull=True)
+        .select_related("prison__region")
+    )
+    releases = []
+    for learner in bare:
+        released_on = min(learner.expected_release_on or today, today - dt.timedelta(days=1))
+        returned = None
+        if learner.custody_status == CustodyStatus.RETURNED:
+            returned = min(released_on + dt.timedelta(days=120), today)
+        releases.append(
+            Release(
+                learner=learner,
+                released_on=released_on,
+                release_type=ReleaseType.LICENCE,
+                area=learner.prison.region.name,
+                returned_to_custody_on=returned,
+            )
+        )
+    Release.objects.bulk_create(releases, batch_size=1000)
+    FollowUp.objects.bulk_create(
+        (
+            FollowUp(release=release, learner=release.learner, months=months, due_on=due_on)
+            for release in releases
+            for months, due_on in services.follow_up_schedule(release.released_on)
+            if release.returned_to_custody_on is None or due_on <= release.returned_to_custody_on
+        ),
+        batch_size=1000,
+    )
+
+
 def seed(world, *, size: int, log) -> None:
     rng = random.Random(6006)
     today = timezone.localdate()
@@ -237,9 +275,11 @@ def seed(world, *, size: int, log) -> None:
     for learner in planned:
         _plan(world, rng, learner)
 
+    _backfill_releases(today)
     # Release about a third of them (graduates first), at spread-out dates.
+    in_custody = [item for item in learners if item.custody_status == CustodyStatus.IN_CUSTODY]
     candidates = sorted(
-        learners, key=lambda item: (item.course_status != CourseStatus.GRADUATED, item.pk)
+        in_custody, key=lambda item: (item.course_status != CourseStatus.GRADUATED, item.pk)
     )
     to_release = candidates[: max(0, len(learners) // 3)]
     index = 0

@@ -16,7 +16,8 @@ from django.utils import timezone
 from accounts.access import Capability, access_for
 from accounts.models import Role
 from audit.services import audit_record
-from learners.models import CustodyStatus, Learner, StatusChange, StatusField, TimelineKind
+from learners.models import CustodyStatus, Learner, StatusField, TimelineKind
+from learners.services import learner_status_move
 from learners.timeline import timeline_record
 from resettlement.models import (
     APPLICATION_DATE_FIELDS,
@@ -277,23 +278,6 @@ def plan_comment_add(*, actor, plan: ResettlementPlan, text: str) -> PlanComment
 # Release, return to custody, follow-ups and support
 
 
-def _custody_move(*, actor, learner: Learner, to_status: str, reason: str) -> None:
-    if not learner.can_move_custody_status(to_status):
-        raise ValidationError(
-            f"A learner who is {learner.get_custody_status_display().lower()} cannot be "
-            f"recorded as {CustodyStatus(to_status).label.lower()}."
-        )
-    StatusChange.objects.create(
-        learner=learner,
-        field=StatusField.CUSTODY,
-        from_status=learner.custody_status,
-        to_status=to_status,
-        reason=reason,
-        changed_by=actor,
-    )
-    learner.custody_status = to_status
-
-
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day `months` later, or the month's last day (31 Jan + 1 = 28/29 Feb)."""
     month_index = day.month - 1 + months
@@ -331,25 +315,22 @@ def release_record(
         recorded_by=actor,
     )
     release.full_clean()
-    _custody_move(
+    learner_status_move(
         actor=actor,
         learner=learner,
-        to_status=CustodyStatus.RELEASED,
+        field=StatusField.CUSTODY,
+        to=CustodyStatus.RELEASED,
         reason=f"{release.get_release_type_display()} on {released_on:%d %B %Y}",
+        audit=False,
+        kind=TimelineKind.RELEASE,
+        summary=f"Released on {release.get_release_type_display().lower()} to {area}",
     )
     learner.next_review_due_on = None
-    learner.save(update_fields=["custody_status", "next_review_due_on", "updated_at"])
+    learner.save(update_fields=["next_review_due_on", "updated_at"])
     release.save()
     FollowUp.objects.bulk_create(
         FollowUp(release=release, learner=learner, months=months, due_on=due_on)
         for months, due_on in follow_up_schedule(released_on)
-    )
-    timeline_record(
-        learner=learner,
-        kind=TimelineKind.RELEASE,
-        summary=f"Released on {release.get_release_type_display().lower()} to {area}",
-        actor=actor,
-        obj=release,
     )
     audit_record(
         actor=actor, action="resettlement.release.record", obj=release, learner_id=learner.pk
@@ -369,13 +350,15 @@ def custody_return(*, actor, learner: Learner, returned_on: dt.date, reason: str
         raise ValidationError("There is no release to record a return to custody against.")
     if returned_on < release.released_on:
         raise ValidationError("The date of return must be on or after the release date.")
-    _custody_move(
+    learner_status_move(
         actor=actor,
         learner=learner,
-        to_status=CustodyStatus.RETURNED,
+        field=StatusField.CUSTODY,
+        to=CustodyStatus.RETURNED,
         reason=reason or f"Returned to custody on {returned_on:%d %B %Y}",
+        audit=False,
+        summary=f"Returned to custody on {returned_on:%d %B %Y}",
     )
-    learner.save(update_fields=["custody_status", "updated_at"])
     release.returned_to_custody_on = returned_on
     release.full_clean()
     release.save(update_fields=["returned_to_custody_on"])
@@ -395,13 +378,6 @@ def custody_return(*, actor, learner: Learner, returned_on: dt.date, reason: str
             kind=OutcomeKind.RETURNED_TO_CUSTODY,
         )
         FollowUp.objects.filter(pk__in=[f.pk for f in open_follow_ups[1:]]).delete()
-    timeline_record(
-        learner=learner,
-        kind=TimelineKind.STATUS,
-        summary=f"Returned to custody on {returned_on:%d %B %Y}",
-        actor=actor,
-        obj=release,
-    )
     audit_record(
         actor=actor, action="resettlement.release.return", obj=release, learner_id=learner.pk
     )

@@ -13,7 +13,8 @@ import random
 from django.utils import timezone
 
 from accounts.models import Role
-from learners.models import CourseStatus, CustodyStatus, Learner, TimelineKind
+from learners.models import CourseStatus, CustodyStatus, Learner, StatusField, TimelineKind
+from learners.services import learner_status_move
 from learners.timeline import timeline_record
 from reviews import services
 from reviews.models import (
@@ -314,14 +315,21 @@ def seed(world, *, size: int, log) -> None:
 
         if target == "pre-release" and in_custody:
             learner.expected_release_on = today + dt.timedelta(days=rng.randint(30, 45))
-            learner.save(update_fields=["expected_release_on", "updated_at"])
+            if (
+                learner.earliest_release_on
+                and learner.earliest_release_on > learner.expected_release_on
+            ):
+                learner.earliest_release_on = learner.expected_release_on
+            learner.save(update_fields=["expected_release_on", "earliest_release_on", "updated_at"])
         if target == "graduate":
             learner.graduated_on = today - dt.timedelta(days=rng.randint(1, 20))
-            services.course_status_change(
+            learner_status_move(
                 actor=tutor,
                 learner=learner,
-                to_status=CourseStatus.GRADUATED,
+                field=StatusField.COURSE,
+                to=CourseStatus.GRADUATED,
                 reason="Completed every module required for graduation.",
+                kind=TimelineKind.GRADUATION,
                 summary=f"Graduated: completed all {len(required)} required modules",
             )
         if target == "paused" and in_custody:
@@ -359,6 +367,12 @@ def seed(world, *, size: int, log) -> None:
         )
         if label in counts:
             counts[label] += 1
+    # Every other learner with an intake (paused, graduated, released...) gets the
+    # due date the schedule gives, so the stored date is always the schedule's.
+    for learner in Learner.objects.filter(intake_completed_on__isnull=False).iterator(
+        chunk_size=2000
+    ):
+        services.schedule_refresh(learner)
     summary = ", ".join(f"{n} {label}" for label, n in counts.items())
     log(
         f"Curriculum of {len(modules)} modules; learners: {summary}; "

@@ -17,10 +17,10 @@ from audit.services import audit_record
 from learners.models import (
     CourseStatus,
     Learner,
-    StatusChange,
     StatusField,
     TimelineKind,
 )
+from learners.services import learner_status_move
 from learners.timeline import timeline_record
 from reviews.models import (
     Intervention,
@@ -54,50 +54,6 @@ def schedule_refresh(learner: Learner, *, today: dt.date | None = None) -> Sched
 # Course status (graduation)
 
 
-class TransitionError(ValidationError):
-    pass
-
-
-def course_status_change(
-    *, actor, learner: Learner, to_status: str, reason: str = "", summary: str = ""
-) -> StatusChange:
-    """Move a learner's course status along `COURSE_TRANSITIONS`, with a StatusChange,
-    a timeline entry and an audit event. Used here for graduation; the one place in
-    this app that changes course status."""
-    if not learner.can_move_course_status(to_status):
-        raise TransitionError(
-            f"A learner cannot move from {learner.get_course_status_display().lower()} "
-            f"to {CourseStatus(to_status).label.lower()}."
-        )
-    from_status = learner.course_status
-    learner.course_status = to_status
-    learner.save(update_fields=["course_status", "graduated_on", "updated_at"])
-    change = StatusChange.objects.create(
-        learner=learner,
-        field=StatusField.COURSE,
-        from_status=from_status,
-        to_status=to_status,
-        reason=reason,
-        changed_by=actor,
-    )
-    kind = TimelineKind.GRADUATION if to_status == CourseStatus.GRADUATED else TimelineKind.STATUS
-    timeline_record(
-        learner=learner,
-        kind=kind,
-        summary=summary or f"Course status changed to {CourseStatus(to_status).label.lower()}",
-        actor=actor,
-        obj=change,
-    )
-    audit_record(
-        actor=actor,
-        action="learner.course_status",
-        obj=learner,
-        learner_id=learner.pk,
-        detail={"from": from_status, "to": to_status},
-    )
-    return change
-
-
 def _graduate_if_complete(*, actor, learner: Learner, on: dt.date) -> bool:
     """Graduate the learner when every current required module is completed.
     Only an active learner graduates (COURSE_TRANSITIONS)."""
@@ -111,11 +67,13 @@ def _graduate_if_complete(*, actor, learner: Learner, on: dt.date) -> bool:
     if done < total:
         return False
     learner.graduated_on = on
-    course_status_change(
+    learner_status_move(
         actor=actor,
         learner=learner,
-        to_status=CourseStatus.GRADUATED,
+        field=StatusField.COURSE,
+        to=CourseStatus.GRADUATED,
         reason="Completed every module required for graduation.",
+        kind=TimelineKind.GRADUATION,
         summary=f"Graduated: completed all {total} required modules",
     )
     schedule_refresh(learner)

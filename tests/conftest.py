@@ -80,3 +80,16 @@ def world(db) -> World:
     """Two prisons, a user of every role at the first, an RM at the second, and a
     learner at each; apps add their own records in tests/routes/<app>.py."""
     return World.build()
+
+
+@pytest.fixture
+def celery_eager():
+    """Run Celery tasks in the test process when they are sent (wrap the request in
+    django_capture_on_commit_callbacks(execute=True) for tasks sent on commit)."""
+    from code4000.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield app
+    app.conf.task_always_eager = False
+    app.conf.task_eager_propagates = False

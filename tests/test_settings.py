@@ -90,3 +90,36 @@ def test_the_embedded_default_needs_nothing_set(tmp_path):
         "True",
         "django.core.mail.backends.console.EmailBackend",
     ]
+
+
+def test_production_cookies_are_host_prefixed_and_secure():
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE,"
+        " s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.SESSION_COOKIE_SAMESITE,"
+        " s.SECURE_HSTS_SECONDS > 0)"
+    )
+    result = run_manage("shell", "--no-imports", "-c", code, env=GOOD)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "__Host-sessionid",
+        "__Host-csrftoken",
+        "True",
+        "True",
+        "True",
+        "Lax",
+        "True",
+    ]
+
+
+def test_development_cookies_work_over_plain_http():
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s;"
+        "print(s.SESSION_COOKIE_NAME, s.SESSION_COOKIE_SECURE)",
+        env={"DJANGO_ENV": "development"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["sessionid", "False"]

@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from accounts.models import Role
 
@@ -11,11 +12,11 @@ def test_home_names_the_role_and_prisons(client, make_user, prison, role):
     user = make_user(role, [prison])
     client.force_login(user)
     page = client.get(reverse("home")).content.decode()
-    assert f"You are signed in as a {role.label.lower()}" in page
+    assert f"Your role: {role.label}." in page
     if role in (Role.DIRECTOR, Role.ADMINISTRATOR):
         assert "Your role covers every prison" in page
     assert "HMP Humber (HMI)" in page
-    assert user.full_name in page
+    assert escape(user.full_name) in page  # names like O'Brien are HTML-escaped
 
 
 def test_home_says_what_to_do_without_prisons(client, make_user):

@@ -5,6 +5,7 @@ from django.urls import reverse
 from accounts.forms import SIGN_IN_ERROR
 from audit.models import AuditEvent, Outcome
 from tests.factories import TEST_PASSWORD
+from tests.otp import totp_code_for
 
 pytestmark = pytest.mark.django_db
 
@@ -14,12 +15,15 @@ def sign_in(client, email, password):
 
 
 def test_sign_in_takes_a_user_home_and_shows_role_and_prisons(client, regional_manager):
+    code = totp_code_for(regional_manager)
     response = sign_in(client, regional_manager.email, TEST_PASSWORD)
     assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:two_factor") + "?next=%2F"
+    response = client.post(response["Location"], {"code": code, "next": "/"})
     assert response["Location"] == reverse("home")
     home = client.get(reverse("home"))
     assert home.status_code == 200
-    assert "You are signed in as a regional manager" in home.content.decode()
+    assert "Your role: Regional manager." in home.content.decode()
     assert "HMP Humber (HMI)" in home.content.decode()
 
 
@@ -93,17 +97,28 @@ def test_anonymous_user_is_sent_to_sign_in(client):
     assert response["Location"].startswith(reverse("accounts:sign_in"))
 
 
-def test_password_reset_sends_one_link_and_says_the_same_for_unknown_addresses(client, tutor):
-    known = client.post(reverse("accounts:password_reset"), {"email": tutor.email})
-    unknown = client.post(reverse("accounts:password_reset"), {"email": "nobody@example.org"})
+def test_password_reset_sends_one_link_and_says_the_same_for_unknown_addresses(
+    client, tutor, celery_eager, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as known_work:
+        known = client.post(reverse("accounts:password_reset"), {"email": tutor.email})
+    with django_capture_on_commit_callbacks(execute=True) as unknown_work:
+        unknown = client.post(reverse("accounts:password_reset"), {"email": "nobody@example.org"})
     assert known["Location"] == unknown["Location"] == reverse("accounts:password_reset_sent")
+    # The email is made and sent after the request, so the request itself does the
+    # same work for a known and an unknown address (no enumeration by timing).
+    assert len(unknown_work) == 0
+    assert len(known_work) >= 1
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [tutor.email]
     assert "/accounts/password-reset/" in mail.outbox[0].body
 
 
-def test_password_reset_link_sets_a_new_password(client, tutor):
-    client.post(reverse("accounts:password_reset"), {"email": tutor.email})
+def test_password_reset_link_sets_a_new_password(
+    client, tutor, celery_eager, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:password_reset"), {"email": tutor.email})
     link = next(line for line in mail.outbox[0].body.splitlines() if "password-reset/" in line)
     path = link.split("testserver", 1)[1]
     form_page = client.get(path, follow=True)
@@ -115,6 +130,8 @@ def test_password_reset_link_sets_a_new_password(client, tutor):
     assert done["Location"] == reverse("accounts:password_reset_complete")
     tutor.refresh_from_db()
     assert tutor.check_password(new)
+    event = AuditEvent.objects.get(action="auth.password_reset")
+    assert (event.object_id, event.actor_label) == (str(tutor.pk), tutor.email)
 
 
 def test_password_change_refuses_short_passwords(client, tutor):
@@ -127,3 +144,15 @@ def test_password_change_refuses_short_passwords(client, tutor):
     assert "at least 12 characters" in response.content.decode()
     tutor.refresh_from_db()
     assert tutor.check_password(TEST_PASSWORD)
+
+
+def test_a_password_change_is_audited(client, tutor):
+    client.force_login(tutor)
+    new = "another-long-passphrase-here"
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": TEST_PASSWORD, "new_password1": new, "new_password2": new},
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="auth.password_change")
+    assert event.actor == tutor

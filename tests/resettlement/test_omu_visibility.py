@@ -135,3 +135,19 @@ def test_tutor_never_sees_restricted_support_notes_or_recovery_detail(world):
     assert f"Support summary {MARKER}" in page
     assert f"Restricted {MARKER}" not in page
     assert f"Recovery {MARKER}" not in page
+
+
+def test_omu_summary_card_shows_identity_only(client, plan, omu, tutor, regional_manager):
+    learner = plan.learner
+    learner.tutor = tutor
+    learner.save(update_fields=["tutor"])
+    client.force_login(omu)
+    page = client.get(reverse("resettlement:plan", kwargs={"pk": learner.pk})).content.decode()
+    assert learner.prison_number in page
+    assert "Expected release" in page
+    assert "Tom Tutor" not in page
+    assert "In custody" not in page
+    client.force_login(regional_manager)
+    page = client.get(reverse("resettlement:plan", kwargs={"pk": learner.pk})).content.decode()
+    assert "Tom Tutor" in page
+    assert "In custody" in page

@@ -70,7 +70,8 @@ def test_graduation_exactly_when_the_last_required_module_is_completed(
         TimelineEvent.objects.filter(learner=active_learner, kind=TimelineKind.GRADUATION).count()
         == 1
     )
-    assert AuditEvent.objects.filter(action="learner.course_status").count() == 1
+    event = AuditEvent.objects.get(action="learner.status_change")
+    assert event.detail == {"field": "course", "from": "active", "to": "graduated"}
 
 
 def test_an_optional_module_does_not_graduate(tutor, active_learner, curriculum):

@@ -25,3 +25,13 @@ def test_schedule_refresh_all_task(prison):
     LearnerFactory.create_batch(3, prison=prison, intake_completed_on=timezone.localdate())
     LearnerFactory(prison=prison)  # no intake yet
     assert schedule_refresh_all_task() == 3
+
+
+@pytest.mark.django_db
+def test_the_nightly_refresh_is_scheduled_for_beat():
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(name="Refresh review due dates")
+    assert task.task == "reviews.tasks.schedule_refresh_all_task"
+    assert task.enabled
+    assert (task.crontab.hour, task.crontab.minute) == ("1", "15")

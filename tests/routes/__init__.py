@@ -4,6 +4,12 @@ Each app has a module here with `ROUTES` (a list of `Route`) and, if its routes
 need records, `build(world)`. The matrix test fails when a URL name has no Route,
 so a new page cannot ship without saying who may open it.
 
+A module may also define `plant_restricted(world, tag) -> list[str]`: put marker
+text (`tag` + anything, letters and digits) in restricted fields its records hold
+that are not on a row with `restricted=True` (e.g. health notes on an intake), and
+return the markers. tests/test_marker_crawl.py then fails if a tutor, OMU staff or
+staff of another prison can see one on any page, CSV, JSON or PDF.
+
 Expectations: an HTTP status (200, 403, 404, 405...) or LOGIN (a redirect to
 sign-in) or REDIRECT (any other redirect, e.g. after a successful POST).
 """

@@ -19,6 +19,15 @@ ROUTES = [
         post=everyone(REDIRECT, anonymous=LOGIN),
         page=False,
     ),
+    # Already signed in with both factors: the prompt and the set-up send you on.
+    Route("accounts:two_factor", get=everyone(REDIRECT), post=everyone(REDIRECT), page=False),
+    Route(
+        "accounts:two_factor_setup",
+        get=everyone(REDIRECT),
+        post=everyone(REDIRECT),
+        page=False,
+    ),
+    Route("accounts:backup_codes", get=everyone(200), post=everyone(REDIRECT)),
     Route("accounts:password_change", get=everyone(200), post=everyone(200)),
     Route("accounts:password_change_done", get=everyone(200)),
     Route("accounts:password_reset", get={**PUBLIC}, post={**PUBLIC}, page=False),

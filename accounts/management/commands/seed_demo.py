@@ -6,7 +6,7 @@ from importlib import import_module
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from accounts.demo import DEMO_PASSWORD, STAFF, DemoWorld
+from accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, STAFF, DemoWorld
 from accounts.models import User
 
 # Each app that has demo data adds a `demo.py` with `seed(world, *, size, log)`.
@@ -56,3 +56,10 @@ class Command(BaseCommand):
         for email, name, role, codes in STAFF:
             where = ", ".join(codes) if codes else "all prisons"
             self.stdout.write(f"  {role.label:<34} {email:<40} {name} ({where})")
+        self.stdout.write("")
+        self.stdout.write("After the password you are asked for a two-factor code. For the demo,")
+        self.stdout.write("every demo user's app is pre-registered; get the current code with:")
+        self.stdout.write("  .venv/bin/python manage.py demo_code")
+        self.stdout.write(
+            f"or add this key to an authenticator app (time-based): {DEMO_TOTP_SECRET}"
+        )

@@ -1,0 +1,38 @@
+from django.db import models
+from django.utils import timezone
+
+
+class RetentionTrigger(models.TextChoices):
+    SCHEDULE = "schedule", "Scheduled task"
+    COMMAND = "command", "manage.py apply_retention"
+
+
+class RetentionRun(models.Model):
+    """One application of the retention policy: what was done, and why."""
+
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    dry_run = models.BooleanField(default=False)
+    trigger = models.CharField(max_length=10, choices=RetentionTrigger.choices)
+    # The policy in force (settings.RETENTION_POLICY) and the cut-off dates it gave.
+    policy = models.JSONField(default=dict)
+    learners_anonymised = models.PositiveIntegerField(default=0)
+    # Pseudonymous references (learner pks) only: never names.
+    learner_refs = models.JSONField(default=list, blank=True)
+    audit_events_removed = models.PositiveIntegerField(default=0)
+    sign_in_attempts_removed = models.PositiveIntegerField(default=0)
+    summary = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        kind = "Dry run" if self.dry_run else "Run"
+        return f"{kind} of {self.started_at:%d %b %Y %H:%M}: {self.learners_anonymised} anonymised"
+
+
+class ErasureBasis(models.TextChoices):
+    ARTICLE_17 = "article_17", "The learner asked for erasure (UK GDPR Article 17)"
+    UNLAWFUL = "unlawful", "The data was processed unlawfully"
+    ERROR = "recorded_in_error", "The record was created in error"
+    LEGAL_OBLIGATION = "legal_obligation", "A court order or other legal obligation"

@@ -1,0 +1,264 @@
+"""Subject access, erasure and the retention policy. Each walks every model that
+refers to the learner (privacy.records), so new models are covered unasked."""
+
+import datetime as dt
+import json
+from typing import Any
+
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, models, transaction
+from django.db.models import Max
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from audit.services import audit_record
+from learners.models import Learner
+from privacy.models import RetentionRun
+from privacy.records import HeldRecords, records_held_on, text_fields
+
+REMOVED = "[removed]"
+
+
+# Subject access ---------------------------------------------------------------
+
+
+def _value(row: models.Model, model_field: models.Field) -> Any:
+    if model_field.is_relation:
+        target = getattr(row, model_field.name)
+        return None if target is None else {"id": target.pk, "label": str(target)}
+    value = getattr(row, model_field.attname)
+    if isinstance(model_field, models.FileField):
+        return value.name if value else ""
+    if model_field.choices and value not in (None, ""):
+        return {"value": value, "label": getattr(row, f"get_{model_field.name}_display")()}
+    return value
+
+
+def _row(row: models.Model) -> dict[str, Any]:
+    return {
+        model_field.verbose_name: _value(row, model_field)
+        for model_field in row._meta.concrete_fields
+    }
+
+
+def subject_access_bundle(learner: Learner) -> dict[str, Any]:
+    """Everything held on `learner`: the record, every dependent row grouped by
+    kind, many-to-many links, and the audit trail's events about them."""
+    held = records_held_on(learner)
+    events = AuditEvent.objects.filter(learner_ref=learner.pk).order_by("occurred_at", "pk")
+    return {
+        "produced_at": timezone.now(),
+        "learner": _row(learner),
+        "records": {
+            f"{rows[0]._meta.verbose_name_plural} ({label})": [_row(row) for row in rows]
+            for label, rows in held.by_model().items()
+        },
+        "links": [
+            {"kind": str(relation.related_model._meta.verbose_name), "label": str(other)}
+            for relation, other in held.links
+        ],
+        "audit_trail": [
+            {
+                "when": event.occurred_at,
+                "who": event.actor_label,
+                "action": event.action,
+                "outcome": event.outcome,
+                "record": f"{event.object_type} {event.object_id}".strip(),
+            }
+            for event in events
+        ],
+    }
+
+
+def subject_access_json(bundle: dict[str, Any]) -> str:
+    return json.dumps(bundle, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
+
+
+def subject_access_record(*, actor, learner: Learner, output: str) -> None:
+    audit_record(
+        actor=actor,
+        action="privacy.subject_access",
+        obj=learner,
+        learner_id=learner.pk,
+        detail={"format": output},
+    )
+
+
+# Scrubbing (erasure and retention) ----------------------------------------------
+
+
+def _pseudonymous_prison_number(pk: int) -> str:
+    letters = pk // 10000
+    return f"Z{pk % 10000:04d}{chr(65 + (letters // 26) % 26)}{chr(65 + letters % 26)}"
+
+
+def _scrub_row(row: models.Model) -> None:
+    changes: dict[str, Any] = {}
+    for model_field in text_fields(type(row)):
+        if isinstance(model_field, models.FileField):
+            stored = getattr(row, model_field.name)
+            if stored:
+                stored.delete(save=False)
+            changes[model_field.attname] = ""
+        elif isinstance(model_field, models.JSONField):
+            changes[model_field.attname] = (
+                [] if isinstance(getattr(row, model_field.attname), list) else {}
+            )
+        elif model_field.unique:
+            changes[model_field.attname] = f"removed-{row.pk}"[: model_field.max_length]
+        elif model_field.blank:
+            changes[model_field.attname] = ""
+        else:
+            changes[model_field.attname] = REMOVED[: model_field.max_length or None]
+    if changes:
+        type(row)._base_manager.filter(pk=row.pk).update(**changes)
+
+
+def _scrub_learner(learner: Learner) -> None:
+    changes: dict[str, Any] = {}
+    for model_field in text_fields(Learner):
+        changes[model_field.attname] = ""
+    changes.update(
+        first_name="Anonymised",
+        last_name=f"learner {learner.pk}",
+        prison_number=_pseudonymous_prison_number(learner.pk),
+        date_of_birth=dt.date(learner.date_of_birth.year, 1, 1),
+        anonymised_at=timezone.now(),
+    )
+    Learner._base_manager.filter(pk=learner.pk).update(**changes)
+
+
+def _scrub(held: HeldRecords) -> None:
+    # Deepest rows first does not matter for updates; every row is scrubbed.
+    for row in held.rows:
+        _scrub_row(row)
+    _scrub_learner(held.learner)
+
+
+@transaction.atomic
+def learner_anonymise(*, learner: Learner, actor=None, why: str) -> None:
+    """Replace names, date of birth (kept as 1 January of the year) and all free
+    text on the learner and every dependent row; statuses, prisons and dates stay."""
+    _scrub(records_held_on(learner))
+    audit_record(
+        actor=actor,
+        action="privacy.anonymise",
+        obj=learner,
+        learner_id=learner.pk,
+        detail={"why": why},
+    )
+
+
+@transaction.atomic
+def learner_erase(*, actor, learner: Learner, basis: str) -> None:
+    """Erase a learner: scrub every dependent row, unlink many-to-many links, then
+    delete the learner and everything that cascades. A row whose model protects
+    the link stays, scrubbed. The audit trail keeps only the learner's number."""
+    held = records_held_on(learner)
+    _scrub(held)
+    for relation, other in held.links:
+        getattr(other, relation.field.name).remove(learner)
+    pk = learner.pk
+    deleted = False
+    try:
+        with transaction.atomic():
+            Learner._base_manager.filter(pk=pk).delete()
+            deleted = True
+    except models.ProtectedError:
+        deleted = False
+    audit_record(
+        actor=actor,
+        action="privacy.erase",
+        learner_id=pk,
+        detail={"basis": basis, "deleted": deleted},
+    )
+
+
+# Retention -----------------------------------------------------------------------
+
+
+def learners_past_retention(now: dt.datetime | None = None):
+    """Learners not yet anonymised whose last contact is older than the policy allows:
+    the latest of the record's last change and its latest timeline entry."""
+    now = now or timezone.now()
+    years = settings.RETENTION_POLICY["learner_years_after_last_contact"]
+    cutoff = now - dt.timedelta(days=round(365.25 * years))
+    return (
+        Learner.objects.filter(anonymised_at__isnull=True)
+        .annotate(
+            last_contact=Greatest(
+                "updated_at", Coalesce(Max("timeline__occurred_at"), "updated_at")
+            )
+        )
+        .filter(last_contact__lt=cutoff)
+        .order_by("pk")
+    ), cutoff
+
+
+def _remove_old_audit_events(cutoff: dt.datetime, *, dry_run: bool) -> int:
+    old = AuditEvent.objects.filter(occurred_at__lt=cutoff)
+    count = old.count()
+    if dry_run or not count or connection.vendor != "postgresql":
+        return 0 if not dry_run else count
+    with connection.cursor() as cursor:
+        # The append-only trigger lets deletion through only when this is set,
+        # for this transaction only (audit migration 0003).
+        cursor.execute("SET LOCAL learner_journey.audit_retention = 'on'")
+        cursor.execute("DELETE FROM audit_auditevent WHERE occurred_at < %s", [cutoff])
+        removed = cursor.rowcount
+        cursor.execute("SET LOCAL learner_journey.audit_retention = 'off'")
+    return removed
+
+
+@transaction.atomic
+def retention_apply(*, dry_run: bool, trigger: str, now: dt.datetime | None = None) -> RetentionRun:
+    """Apply settings.RETENTION_POLICY once, and record what was done and why."""
+    now = now or timezone.now()
+    policy = settings.RETENTION_POLICY
+    run = RetentionRun.objects.create(started_at=now, dry_run=dry_run, trigger=trigger)
+    learners, learner_cutoff = learners_past_retention(now)
+    due = list(learners)
+    why = (
+        f"No contact since before {learner_cutoff:%d %B %Y}: the policy keeps learner "
+        f"records {policy['learner_years_after_last_contact']} years after the last contact."
+    )
+    if not dry_run:
+        for learner in due:
+            learner_anonymise(learner=learner, why=why)
+    audit_cutoff = now - dt.timedelta(days=round(365.25 * policy["audit_years"]))
+    audit_removed = _remove_old_audit_events(audit_cutoff, dry_run=dry_run)
+    attempts_cutoff = now - dt.timedelta(days=policy["sign_in_attempt_days"])
+    attempts = AccessAttempt.objects.filter(attempt_time__lt=attempts_cutoff)
+    attempts_removed = attempts.count()
+    if not dry_run:
+        attempts.delete()
+    verb = "Would anonymise" if dry_run else "Anonymised"
+    run.policy = {
+        **policy,
+        "learner_cutoff": learner_cutoff.isoformat(),
+        "audit_cutoff": audit_cutoff.isoformat(),
+        "sign_in_attempt_cutoff": attempts_cutoff.isoformat(),
+    }
+    run.learners_anonymised = len(due)
+    run.learner_refs = [learner.pk for learner in due]
+    run.audit_events_removed = audit_removed
+    run.sign_in_attempts_removed = attempts_removed
+    run.summary = (
+        f"{verb} {len(due)} learner record(s). {why} "
+        f"{'Would remove' if dry_run else 'Removed'} {audit_removed} audit event(s) older "
+        f"than {audit_cutoff:%d %B %Y} ({policy['audit_years']} years) and "
+        f"{attempts_removed} sign-in attempt record(s) older than "
+        f"{policy['sign_in_attempt_days']} days."
+    )
+    run.finished_at = timezone.now()
+    run.save()
+    audit_record(
+        actor=None,
+        action="privacy.retention_run",
+        obj=run,
+        detail={"dry_run": dry_run, "anonymised": len(due), "trigger": trigger},
+    )
+    return run

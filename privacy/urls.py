@@ -1,0 +1,15 @@
+from django.urls import path
+
+from privacy import views
+
+app_name = "privacy"
+urlpatterns = [
+    path("learners/<int:pk>/", views.learner_privacy, name="learner"),
+    path("learners/<int:pk>/subject-access/", views.subject_access_html, name="subject_access"),
+    path(
+        "learners/<int:pk>/subject-access.json",
+        views.subject_access_download,
+        name="subject_access_json",
+    ),
+    path("learners/<int:pk>/erase/", views.erase, name="erase"),
+]

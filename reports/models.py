@@ -1,0 +1,84 @@
+"""A partner report run: the parameters a director chose, the task's progress,
+and the stored PDF. One row per distinct set of parameters (`params_key`), so
+asking for the same report again finds the same row and file."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Partner(models.TextChoices):
+    MOJ = "moj", "Ministry of Justice"
+    DCMS = "dcms", "Department for Culture, Media and Sport"
+    HMPPS = "hmpps", "HM Prison and Probation Service"
+    PRISONS = "prisons", "Host prison governors"
+    FUNDERS = "funders", "Funders and trustees"
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Being made"
+    DONE = "done", "Ready"
+    FAILED = "failed", "Failed"
+
+
+def params_key_for(*, partner: str, period_start, period_end, prison_ids) -> str:
+    canonical = json.dumps(
+        {
+            "partner": partner,
+            "start": period_start.isoformat(),
+            "end": period_end.isoformat(),
+            "prisons": sorted(int(pk) for pk in prison_ids),
+        },
+        sort_keys=True,
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class ReportRun(models.Model):
+    partner = models.CharField(max_length=20, choices=Partner.choices)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    prisons = models.ManyToManyField("accounts.Prison", related_name="+")
+    params_key = models.CharField(max_length=64, unique=True)
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True)
+    file = models.FileField(upload_to="partner-reports/", blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="report_run_period_in_order",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="report_run_progress_percent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_partner_display()} report, "
+            f"{self.period_start:%d %b %Y} to {self.period_end:%d %b %Y}"
+        )
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (RunStatus.DONE, RunStatus.FAILED)
+
+    @property
+    def download_name(self) -> str:
+        return f"code4000-{self.partner}-{self.period_start:%Y%m%d}-{self.period_end:%Y%m%d}.pdf"

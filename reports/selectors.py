@@ -1,0 +1,27 @@
+"""Reads for reports. Each `*_for_user` is a gate: it checks the role's capability
+(403) and hides what the user may not see (404)."""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from accounts.access import Capability, access_for
+from accounts.models import Prison
+from reports.models import ReportRun
+
+
+def report_runs_for_user(user) -> QuerySet[ReportRun]:
+    """Partner report runs covering only prisons the user covers."""
+    access = access_for(user)
+    access.require(Capability.VIEW_REPORTS)
+    runs = ReportRun.objects.select_related("requested_by").prefetch_related("prisons")
+    if not access.all_prisons:
+        outside = Prison.objects.exclude(access.prison_q("pk"))
+        runs = runs.exclude(prisons__in=outside)
+    return runs
+
+
+def report_run_for_user(user, run_id: int) -> ReportRun:
+    try:
+        return report_runs_for_user(user).get(pk=run_id)
+    except ReportRun.DoesNotExist as exc:
+        raise Http404("No report found.") from exc

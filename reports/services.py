@@ -1,0 +1,157 @@
+"""Writes for reports: asking for a partner report, making its PDF, and the
+audit events for every report, PDF and export."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from audit.services import audit_record
+from reports.figures import impact_figures
+from reports.impact_charts import impact_charts
+from reports.models import Partner, ReportRun, RunStatus, params_key_for
+from reports.pdf import render_pdf
+
+logger = logging.getLogger(__name__)
+
+
+def _params(run: ReportRun) -> dict[str, object]:
+    return {
+        "partner": run.partner,
+        "period_start": run.period_start.isoformat(),
+        "period_end": run.period_end.isoformat(),
+        "prisons": sorted(run.prisons.values_list("code", flat=True)),
+    }
+
+
+def _enqueue(run: ReportRun) -> None:
+    from reports.tasks import report_render_task  # the task module imports this one
+
+    transaction.on_commit(lambda: report_render_task.delay(run.pk))
+
+
+@transaction.atomic
+def partner_report_request(
+    *, actor, partner: str, period_start: dt.date, period_end: dt.date, prisons
+) -> tuple[ReportRun, bool]:
+    """The run for these parameters, and whether it is new. Asking again for the
+    same partner, period and prisons returns the existing run and makes nothing
+    new (a failed run is queued again)."""
+    prison_list = list(prisons)
+    key = params_key_for(
+        partner=partner,
+        period_start=period_start,
+        period_end=period_end,
+        prison_ids=[p.pk for p in prison_list],
+    )
+    run = ReportRun.objects.select_for_update().filter(params_key=key).first()
+    created = run is None
+    if created:
+        run = ReportRun(
+            partner=partner,
+            period_start=period_start,
+            period_end=period_end,
+            params_key=key,
+            requested_by=actor,
+        )
+        run.full_clean(exclude=["prisons", "file"])
+        run.save()
+        run.prisons.set(prison_list)
+        _enqueue(run)
+    elif run.status == RunStatus.FAILED:
+        _reset(run, actor)
+        _enqueue(run)
+    audit_record(
+        actor=actor,
+        action="report.partner.request",
+        obj=run,
+        detail={**_params(run), "new": created},
+    )
+    return run, created
+
+
+def _reset(run: ReportRun, actor) -> None:
+    run.status = RunStatus.QUEUED
+    run.progress = 0
+    run.error = ""
+    run.requested_by = actor
+    run.requested_at = timezone.now()
+    run.started_at = run.finished_at = None
+    run.save()
+
+
+@transaction.atomic
+def partner_report_regenerate(*, actor, run: ReportRun) -> bool:
+    """Make the PDF again from today's records, into the same file. Refused (False)
+    while a run is still being made."""
+    run = ReportRun.objects.select_for_update().get(pk=run.pk)
+    if not run.is_finished:
+        return False
+    _reset(run, actor)
+    _enqueue(run)
+    audit_record(actor=actor, action="report.partner.regenerate", obj=run, detail=_params(run))
+    return True
+
+
+def _progress(run_id: int, percent: int) -> None:
+    ReportRun.objects.filter(pk=run_id).update(progress=percent)
+
+
+def partner_report_context(run: ReportRun) -> dict[str, object]:
+    figures = impact_figures(
+        period_start=run.period_start, period_end=run.period_end, prisons=run.prisons.all()
+    )
+    return {
+        "run": run,
+        "partner_name": Partner(run.partner).label,
+        "figures": figures,
+        "charts": impact_charts(figures),
+        "generated_at": timezone.localtime(),
+    }
+
+
+def partner_report_render(*, run_id: int) -> None:
+    """Claim a queued run, make its PDF and store it. Returns at once when the run
+    is gone, already being made or already made, so a second delivery does nothing."""
+    claimed = ReportRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+        status=RunStatus.RUNNING, progress=5, started_at=timezone.now()
+    )
+    if not claimed:
+        return
+    run = ReportRun.objects.get(pk=run_id)
+    try:
+        context = partner_report_context(run)
+        _progress(run_id, 50)
+        pdf = render_pdf("reports/pdf/partner_report.html", context)
+        _progress(run_id, 90)
+        with transaction.atomic():
+            run = ReportRun.objects.select_for_update().get(pk=run_id)
+            name = f"partner-report-{run.pk}.pdf"
+            if run.file:
+                run.file.delete(save=False)
+            run.file.save(name, ContentFile(pdf), save=False)
+            run.status = RunStatus.DONE
+            run.progress = 100
+            run.finished_at = timezone.now()
+            run.save()
+            audit_record(
+                actor=None,
+                actor_label="report task",
+                action="report.partner.generate",
+                obj=run,
+                detail={**_params(run), "bytes": len(pdf)},
+            )
+    except Exception as exc:
+        logger.exception("Partner report %s failed", run_id)
+        ReportRun.objects.filter(pk=run_id).update(
+            status=RunStatus.FAILED, finished_at=timezone.now(), error=str(exc)[:300]
+        )
+
+
+def report_audit(*, actor, action: str, detail: dict, obj=None, learner_id=None) -> None:
+    """The one audit event for a report seen, a file downloaded or an export made."""
+    audit_record(actor=actor, action=action, obj=obj, learner_id=learner_id, detail=detail)

@@ -1,0 +1,71 @@
+"""Session lifetime, cookies and security headers."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from freezegun import freeze_time
+
+from tests.clients import StaffClient
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_session_ends_after_30_idle_minutes(settings, tutor):
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST
+    with freeze_time() as clock:
+        client = StaffClient()
+        client.force_login(tutor)
+        assert client.get(reverse("home")).status_code == 200
+        clock.tick(timedelta(minutes=29))
+        assert client.get(reverse("home")).status_code == 200
+        clock.tick(timedelta(minutes=31))
+        assert client.get(reverse("home"))["Location"].startswith(reverse("accounts:sign_in"))
+
+
+def test_a_session_ends_12_hours_after_sign_in_however_active(tutor):
+    with freeze_time() as clock:
+        client = StaffClient()
+        client.force_login(tutor)
+        for _ in range(11 * 4):  # active every 15 minutes for 11 hours
+            clock.tick(timedelta(minutes=15))
+            assert client.get(reverse("home")).status_code == 200
+        for _ in range(4 * 2):
+            clock.tick(timedelta(minutes=15))
+            response = client.get(reverse("home"))
+        assert response["Location"].startswith(reverse("accounts:sign_in"))
+        assert "_auth_user_id" not in client.session
+
+
+def test_sign_in_records_when_the_session_started(client, tutor):
+    client.force_login(tutor)
+    assert abs(client.session["signed_in_at"] - time.time()) < 5
+
+
+def test_security_headers_on_a_signed_in_page(client, tutor):
+    client.force_login(tutor)
+    response = client.get(reverse("home"))
+    csp = response["Content-Security-Policy"]
+    directives = {part.split()[0]: part.split()[1:] for part in csp.split(";") if part.strip()}
+    assert directives["object-src"] == ["'none'"]
+    assert directives["base-uri"] == ["'self'"]
+    assert directives["frame-ancestors"] == ["'none'"]
+    assert directives["script-src"] == ["'self'"]
+    assert "'unsafe-inline'" not in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+    assert "no-store" in response["Cache-Control"]
+    assert "HttpOnly" in str(response.cookies["sessionid"])
+    assert response.cookies["sessionid"]["samesite"] == "Lax"
+
+
+def test_pages_have_no_inline_script_or_style_attributes(client, tutor):
+    client.force_login(tutor)
+    for name in ("home", "accounts:password_change", "accounts:backup_codes"):
+        html = client.get(reverse(name)).content.decode()
+        for tag in html.split("<script")[1:]:
+            assert 'src="' in tag.split(">")[0], f"inline script on {name}"
+        assert " style=" not in html, f"style attribute on {name}"

@@ -1,0 +1,68 @@
+"""The accessibility scan: every page each kind of user can reach (discovered from
+the Route declarations in tests/routes/) passes axe-core's WCAG 2.2 A and AA rules
+with no serious or critical violation, has one h1, a well-formed title unique
+among that user's pages, a label on every field and errors in an error summary.
+
+All kinds of user are scanned in one test, each in their own browser context:
+the live server's database is emptied after every test, which costs seconds, so
+one world serves every role."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+
+from tests.browser.checks import page_problems
+from tests.browser.discovery import pages_for
+from tests.browser.steps import sign_in
+from tests.routes import Who
+
+pytestmark = pytest.mark.browser
+
+
+def _scan(page, who: Who, world) -> tuple[int, dict[str, list[str]]]:
+    problems: dict[str, list[str]] = {}
+    titles: dict[str, str] = {}
+    scanned = 0
+    for target in pages_for(who, world):
+        where = f"{target.name} {target.url}"
+        try:
+            response = page.goto(target.url)
+        except PlaywrightError as error:
+            if "Download is starting" not in str(error):
+                raise
+            problems[where] = ["a download, not a page: declare its Route with page=False"]
+            continue
+        assert response is not None, target.url
+        if "text/html" not in response.headers.get("content-type", ""):
+            continue
+        found = []
+        if response.status != target.status:
+            found.append(f"status {response.status}, expected {target.status}")
+        found.extend(page_problems(page))
+        title = page.title()
+        if target.status == 200 and title in titles and titles[title] != target.name:
+            found.append(f"title {title!r} is also the title of {titles[title]}")
+        titles.setdefault(title, target.name)
+        if found:
+            problems[where] = found
+        scanned += 1
+    return scanned, problems
+
+
+def test_every_page_each_user_can_reach_passes_the_accessibility_checks(
+    open_page, live_world, scan_counts
+):
+    report = []
+    for who in Who:
+        page = open_page()
+        if who is not Who.ANONYMOUS:
+            sign_in(page, live_world.users[who])
+        scanned, problems = _scan(page, who, live_world)
+        page.context.close()
+        scan_counts[str(who)] = scanned
+        assert scanned > 0, f"no page scanned for {who}"
+        report.extend(
+            f"As {who}, {where}:\n  - " + "\n  - ".join(found) for where, found in problems.items()
+        )
+    assert not report, "Accessibility problems:\n" + "\n".join(report)

@@ -1,0 +1,51 @@
+from learners.models import ImportRun
+from tests.routes import Route, Who, everyone
+
+# Pages about one learner at `world.prison`: the learner record roles see it,
+# OMU staff (identity and shared plan only) are refused, another prison gets 404.
+LEARNER_PAGE = everyone(200, omu=403, other_prison=404)
+# Changes to one learner: regional managers of the learner's prison only.
+LEARNER_CHANGE = everyone(403, rm=200, other_prison=404)
+# Enrolment and import: regional managers (of any prison).
+ENROL = everyone(403, rm=200, other_prison=200)
+
+
+def _learner(world) -> dict:
+    return {"pk": world.learner.pk}
+
+
+def build(world) -> None:
+    # An import checked by the world's RM, with a bad row, so POST shows errors.
+    world.extra["import_run"] = ImportRun.objects.create(
+        uploaded_by=world.users[Who.RM],
+        filename="learners.csv",
+        content="prison_number,first_name,last_name,date_of_birth,prison,joined_on\n"
+        "BAD,Jo,Bloggs,1990-01-01,HMI,2024-01-01\n",
+        row_count=1,
+        error_count=1,
+    )
+
+
+ROUTES = [
+    Route("learners:list", get=everyone(200, omu=403)),
+    Route("learners:enrol", get=ENROL, post=ENROL),
+    Route("learners:import", get=ENROL, post=ENROL),
+    Route(
+        "learners:import_preview",
+        get=everyone(403, rm=200, other_prison=404),
+        post=everyone(403, rm=200, other_prison=404),
+        kwargs=lambda world: {"pk": world.extra["import_run"].pk},
+    ),
+    Route("learners:detail", get=LEARNER_PAGE, kwargs=_learner),
+    Route("learners:intake", get=LEARNER_PAGE, kwargs=_learner),
+    Route("learners:timeline", get=LEARNER_PAGE, kwargs=_learner),
+    Route("learners:edit", get=LEARNER_CHANGE, post=LEARNER_CHANGE, kwargs=_learner),
+    Route("learners:intake_edit", get=LEARNER_CHANGE, post=LEARNER_CHANGE, kwargs=_learner),
+    Route(
+        "learners:status_change",
+        get=LEARNER_CHANGE,
+        post=LEARNER_CHANGE,
+        kwargs=lambda world: {"pk": world.learner.pk, "field": "course"},
+    ),
+    Route("learners:transfer", get=LEARNER_CHANGE, post=LEARNER_CHANGE, kwargs=_learner),
+]

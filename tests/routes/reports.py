@@ -1,0 +1,63 @@
+"""Who may open the reports pages. Dashboard and partner reports: directors and
+administrators (who read as directors); making reports and the impact CSV:
+directors. The caseload CSV and the learner progress PDF: anyone who may read
+learner records, scoped by prison (OMU staff may not)."""
+
+import datetime as dt
+
+from reports.models import Partner, ReportRun, RunStatus
+from tests.routes import LOGIN, REDIRECT, Route, everyone
+
+READERS = {"director": 200, "admin": 200}
+
+
+def build(world) -> None:
+    run = ReportRun.objects.create(
+        partner=Partner.MOJ,
+        period_start=dt.date(2025, 1, 1),
+        period_end=dt.date(2025, 12, 31),
+        params_key="route-matrix-run",
+        status=RunStatus.RUNNING,
+        progress=40,
+    )
+    run.prisons.set([world.prison])
+    world.extra["report_run"] = run
+
+
+def _run(world) -> dict:
+    return {"run_id": world.extra["report_run"].pk}
+
+
+ROUTES = [
+    Route("reports:dashboard", get=everyone(403, **READERS)),
+    Route("reports:impact_csv", get=everyone(403, director=200), page=False),
+    Route("reports:caseload_csv", get=everyone(200, omu=403), page=False),
+    Route(
+        "reports:partner_list",
+        get=everyone(403, **READERS),
+        # An empty form comes back with its errors (400) for a director.
+        post=everyone(403, director=400, anonymous=LOGIN),
+    ),
+    Route("reports:partner_detail", get=everyone(403, **READERS), kwargs=_run),
+    Route(
+        "reports:partner_regenerate",
+        get=everyone(405, anonymous=LOGIN),
+        # The run is still being made: the director is sent back to it, unchanged.
+        post=everyone(403, director=REDIRECT, anonymous=LOGIN),
+        kwargs=_run,
+        page=False,
+    ),
+    # Not ready yet: 404 for those who may see reports.
+    Route(
+        "reports:partner_download",
+        get=everyone(403, director=404, admin=404),
+        kwargs=_run,
+        page=False,
+    ),
+    Route(
+        "reports:learner_progress_pdf",
+        get=everyone(200, omu=403, other_prison=404),
+        kwargs=lambda world: {"pk": world.learner.pk},
+        page=False,
+    ),
+]
