@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "resettlement",
     "reports",
     "privacy",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -111,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -252,7 +254,8 @@ if PRODUCTION:
     if env_bool("BEHIND_TLS_PROXY", True):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Email
+# Email. SITE_URL makes the links in emails absolute.
+SITE_URL = env_str("SITE_URL", "http://localhost:8000")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Learner Journey <no-reply@code4000.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 vars().update(

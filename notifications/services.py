@@ -1,0 +1,417 @@
+"""Writes: recording the sweep's findings, delivering email exactly once,
+digests, reading, preferences. Emails leave only through a claim: a conditional
+UPDATE that exactly one worker can win."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from accounts.access import access_for
+from accounts.models import Role, User
+from audit.services import audit_record
+from notifications import emails, outbox, sweep
+from notifications.models import (
+    DeliveryFailure,
+    Digest,
+    DigestKind,
+    EmailMode,
+    EmailStatus,
+    Notification,
+    NotificationPreference,
+    SweepRun,
+)
+
+logger = logging.getLogger(__name__)
+
+DELIVER_TASK = "notifications.deliver_notification_email"
+DELIVER_BATCH_TASK = "notifications.deliver_notification_emails"
+EMAIL_BATCH = 100
+DAILY_DIGEST_TASK = "notifications.deliver_daily_digest"
+WEEKLY_DIGEST_TASK = "notifications.deliver_weekly_digest"
+TEST_EMAIL_TASK = "notifications.send_test_email"
+
+
+class EmailNotSent(Exception):
+    """The mail server refused or could not be reached; the claim was given back."""
+
+
+# --- preferences -----------------------------------------------------------------
+
+
+def email_modes(user_ids) -> dict[int, str]:
+    """Each user's email mode (immediate when they never chose). One query."""
+    chosen = dict(
+        NotificationPreference.objects.filter(user_id__in=list(user_ids)).values_list(
+            "user_id", "email_mode"
+        )
+    )
+    return {user_id: chosen.get(user_id, EmailMode.IMMEDIATE) for user_id in user_ids}
+
+
+def preference_for(user: User) -> NotificationPreference:
+    return NotificationPreference.objects.filter(user=user).first() or NotificationPreference(
+        user=user
+    )
+
+
+@transaction.atomic
+def preference_update(*, user: User, email_mode: str, weekly_digest: bool) -> None:
+    preference = preference_for(user)
+    preference.email_mode = email_mode
+    preference.weekly_digest = weekly_digest
+    preference.full_clean()
+    preference.save()
+    if email_mode == EmailMode.OFF:
+        # Reminders already waiting for a digest will not be emailed either.
+        Notification.objects.filter(recipient=user, email_status=EmailStatus.DIGEST).update(
+            email_status=EmailStatus.SKIPPED
+        )
+    audit_record(
+        actor=user,
+        action="notifications.preferences_change",
+        obj=preference,
+        detail={"email_mode": email_mode, "weekly_digest": weekly_digest},
+    )
+
+
+@transaction.atomic
+def test_email_request(*, user: User) -> None:
+    """Send the user a test email, through the outbox like any broker work."""
+    outbox.enqueue(TEST_EMAIL_TASK, user.pk)
+    audit_record(actor=user, action="notifications.test_email", obj=user)
+
+
+# --- the sweep -------------------------------------------------------------------
+
+
+@dataclass
+class SweepResult:
+    run_on: dt.date
+    findings: list[sweep.Finding]
+    new: list[sweep.Finding] = field(default_factory=list)
+    created: int = 0
+    emails_queued: int = 0
+    resolved: int = 0
+    dry_run: bool = False
+
+
+def _existing_keys(findings: list[sweep.Finding]) -> set[tuple]:
+    if not findings:
+        return set()
+    rows = Notification.objects.filter(
+        recipient_id__in={f.recipient_id for f in findings},
+        kind__in={f.kind for f in findings},
+        due_on__in={f.due_on for f in findings},
+        object_id__in={f.object_id for f in findings},
+    ).values_list("recipient_id", "kind", "object_type", "object_id", "due_on")
+    return set(rows)
+
+
+def _stale_ids(findings: list[sweep.Finding]) -> list[int]:
+    """Open reminders whose work is no longer found: done, or replaced by a
+    newer reminder (due became overdue). One query over the open reminders."""
+    keys = {f.key for f in findings}
+    rows = Notification.objects.filter(
+        read_at__isnull=True, resolved_at__isnull=True, sweep_run__isnull=False
+    ).values_list("pk", "recipient_id", "kind", "object_type", "object_id", "due_on")
+    return [pk for pk, *key in rows if tuple(key) not in keys]
+
+
+def _initial_status(mode: str) -> str:
+    return {
+        EmailMode.IMMEDIATE: EmailStatus.PENDING,
+        EmailMode.DAILY: EmailStatus.DIGEST,
+        EmailMode.OFF: EmailStatus.SKIPPED,
+    }[mode]
+
+
+def reminders_run(
+    *, today: dt.date | None = None, dry_run: bool = False, trigger: str = "beat"
+) -> SweepResult:
+    """Find what is due and store one notification per (recipient, kind, record,
+    due date). Safe to run twice or at the same time: the unique constraint drops
+    a second copy, and only the rows this run inserted get an email queued."""
+    today = today or timezone.localdate()
+    findings = sweep.find_all(today)
+    # Only a sweep of the real today may decide that work is no longer due.
+    resolves = today == timezone.localdate()
+    if dry_run:
+        existing = _existing_keys(findings)
+        new = [f for f in findings if f.key not in existing]
+        stale = _stale_ids(findings) if resolves else []
+        return SweepResult(
+            run_on=today, findings=findings, new=new, resolved=len(stale), dry_run=True
+        )
+    with transaction.atomic():
+        run = SweepRun.objects.create(run_on=today, trigger=trigger, findings=len(findings))
+        # Rows already stored are skipped here for speed; the unique constraint
+        # (ON CONFLICT DO NOTHING) is what makes a concurrent run safe.
+        existing = _existing_keys(findings)
+        fresh = [f for f in findings if f.key not in existing]
+        modes = email_modes({f.recipient_id for f in fresh})
+        now = timezone.now()
+        Notification.objects.bulk_create(
+            (
+                Notification(
+                    recipient_id=f.recipient_id,
+                    kind=f.kind,
+                    learner_id=f.learner_id,
+                    object_type=f.object_type,
+                    object_id=f.object_id,
+                    due_on=f.due_on,
+                    summary=f.summary[: Notification._meta.get_field("summary").max_length],
+                    created_at=now,
+                    email_status=_initial_status(modes[f.recipient_id]),
+                    sweep_run=run,
+                )
+                for f in fresh
+            ),
+            batch_size=1000,
+            ignore_conflicts=True,
+        )
+        mine = Notification.objects.filter(sweep_run=run)
+        created_keys = set(
+            mine.values_list("recipient_id", "kind", "object_type", "object_id", "due_on")
+        )
+        to_email = list(
+            mine.filter(email_status=EmailStatus.PENDING)
+            .order_by("recipient_id", "pk")
+            .values_list("pk", flat=True)
+        )
+        outbox.enqueue_many(
+            DELIVER_BATCH_TASK,
+            [[to_email[i : i + EMAIL_BATCH]] for i in range(0, len(to_email), EMAIL_BATCH)],
+        )
+        stale = _stale_ids(findings) if resolves else []
+        Notification.objects.filter(pk__in=stale, resolved_at__isnull=True).update(resolved_at=now)
+        run.created = len(created_keys)
+        run.finished_at = timezone.now()
+        run.save(update_fields=["created", "finished_at"])
+    new = [f for f in findings if f.key in created_keys]
+    logger.info(
+        "Reminder sweep for %s: %d findings, %d new, %d emails queued",
+        today,
+        len(findings),
+        len(new),
+        len(to_email),
+    )
+    return SweepResult(
+        run_on=today,
+        findings=findings,
+        new=new,
+        created=len(new),
+        emails_queued=len(to_email),
+        resolved=len(stale),
+    )
+
+
+# --- delivering one notification ----------------------------------------------------
+
+
+def notification_email_deliver(notification_id: int) -> str:
+    """Send one notification's email unless it went already. Returns what happened.
+
+    The claim (emailed_at from NULL to now, status pending -> sending) is one
+    conditional UPDATE: of two workers, or a task delivered twice, only one sends.
+    On a mail-server error the claim is given back and EmailNotSent raised, so
+    the task can retry. A worker that dies between claim and send leaves the row
+    'sending': it is not sent again (at most one email, never two)."""
+    notification = (
+        Notification.objects.select_related("recipient", "learner")
+        .filter(pk=notification_id)
+        .first()
+    )
+    if notification is None or notification.email_status != EmailStatus.PENDING:
+        return "nothing to do"
+    recipient = notification.recipient
+    mode = email_modes([recipient.pk])[recipient.pk]
+    waiting = Notification.objects.filter(
+        pk=notification_id, email_status=EmailStatus.PENDING, emailed_at__isnull=True
+    )
+    if not recipient.is_active or mode == EmailMode.OFF:
+        waiting.update(email_status=EmailStatus.SKIPPED)
+        return "skipped"
+    if mode == EmailMode.DAILY:
+        waiting.update(email_status=EmailStatus.DIGEST)
+        return "left for the digest"
+    claimed_at = timezone.now()
+    claimed = waiting.update(
+        emailed_at=claimed_at,
+        email_status=EmailStatus.SENDING,
+        email_attempts=F("email_attempts") + 1,
+    )
+    if not claimed:
+        return "claimed elsewhere"
+    try:
+        emails.send_notification(notification)
+    except emails.MAIL_ERRORS as exc:
+        Notification.objects.filter(pk=notification_id, emailed_at=claimed_at).update(
+            emailed_at=None, email_status=EmailStatus.PENDING
+        )
+        raise EmailNotSent(str(exc)) from exc
+    Notification.objects.filter(pk=notification_id, emailed_at=claimed_at).update(
+        email_status=EmailStatus.SENT
+    )
+    return "sent"
+
+
+def notification_email_failed(notification_id: int, error: str) -> None:
+    """Every retry failed: mark the notification and record a failure for administrators."""
+    with transaction.atomic():
+        notification = Notification.objects.filter(pk=notification_id).first()
+        if notification is None:
+            return
+        Notification.objects.filter(pk=notification_id).update(email_status=EmailStatus.FAILED)
+        DeliveryFailure.objects.bulk_create(
+            [
+                DeliveryFailure(
+                    notification=notification,
+                    recipient_id=notification.recipient_id,
+                    attempts=notification.email_attempts,
+                    error=error[:2000],
+                )
+            ],
+            ignore_conflicts=True,
+        )
+    logger.error("Reminder email %s failed after every retry: %s", notification_id, error)
+
+
+# --- digests -----------------------------------------------------------------------
+
+
+def daily_digest_recipients() -> list[int]:
+    return list(
+        Notification.objects.filter(email_status=EmailStatus.DIGEST, digest__isnull=True)
+        .values_list("recipient_id", flat=True)
+        .distinct()
+        .order_by("recipient_id")
+    )
+
+
+def weekly_digest_recipients() -> list[int]:
+    """Active regional managers who have not turned the weekly digest off."""
+    return list(
+        User.objects.filter(role=Role.REGIONAL_MANAGER, is_active=True)
+        .exclude(notification_preference__weekly_digest=False)
+        .values_list("pk", flat=True)
+        .order_by("pk")
+    )
+
+
+def _claim_digest(user_id: int, kind: str, period_start: dt.date) -> tuple[Digest, bool]:
+    digest, _ = Digest.objects.get_or_create(
+        recipient_id=user_id, kind=kind, period_start=period_start
+    )
+    claimed = Digest.objects.filter(
+        pk=digest.pk, emailed_at__isnull=True, email_status=EmailStatus.PENDING
+    ).update(
+        emailed_at=timezone.now(),
+        email_status=EmailStatus.SENDING,
+        email_attempts=F("email_attempts") + 1,
+    )
+    digest.refresh_from_db()
+    return digest, bool(claimed)
+
+
+def _release_digest(digest: Digest) -> None:
+    Digest.objects.filter(pk=digest.pk, emailed_at=digest.emailed_at).update(
+        emailed_at=None, email_status=EmailStatus.PENDING
+    )
+
+
+def daily_digest_deliver(user_id: int, period_start: dt.date) -> str:
+    """One email with every reminder waiting for this user's daily digest."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return "nothing to do"
+    digest, claimed = _claim_digest(user_id, DigestKind.DAILY, period_start)
+    if not claimed:
+        return "claimed elsewhere"
+    Notification.objects.filter(
+        recipient_id=user_id, email_status=EmailStatus.DIGEST, digest__isnull=True
+    ).update(digest=digest)
+    items = list(digest.notifications.select_related("learner").order_by("due_on", "pk"))
+    if not items or not user.is_active:
+        Digest.objects.filter(pk=digest.pk).update(email_status=EmailStatus.SKIPPED)
+        return "nothing to send"
+    try:
+        emails.send_daily_digest(user, items, period_start)
+    except emails.MAIL_ERRORS as exc:
+        _release_digest(digest)
+        raise EmailNotSent(str(exc)) from exc
+    with transaction.atomic():
+        Digest.objects.filter(pk=digest.pk).update(email_status=EmailStatus.SENT)
+        digest.notifications.update(email_status=EmailStatus.IN_DIGEST, emailed_at=timezone.now())
+    return "sent"
+
+
+def weekly_digest_items(user: User, today: dt.date) -> list[sweep.Finding]:
+    """The due and overdue work at the regional manager's prisons, one line per
+    record and kind (whoever it is for)."""
+    access = access_for(user)
+    if not access.prison_ids and not access.all_prisons:
+        return []
+    findings = sweep.find_all(today, None if access.all_prisons else access.prison_ids)
+    seen: dict[tuple, sweep.Finding] = {}
+    for finding in findings:
+        seen.setdefault((finding.kind, finding.object_type, finding.object_id), finding)
+    return sorted(seen.values(), key=lambda f: (f.due_on, f.kind, f.summary))
+
+
+def weekly_digest_deliver(user_id: int, period_start: dt.date) -> str:
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return "nothing to do"
+    items = weekly_digest_items(user, timezone.localdate())
+    digest, claimed = _claim_digest(user_id, DigestKind.WEEKLY, period_start)
+    if not claimed:
+        return "claimed elsewhere"
+    try:
+        emails.send_weekly_digest(user, items, period_start)
+    except emails.MAIL_ERRORS as exc:
+        _release_digest(digest)
+        raise EmailNotSent(str(exc)) from exc
+    Digest.objects.filter(pk=digest.pk).update(email_status=EmailStatus.SENT)
+    return "sent"
+
+
+def digest_failed(user_id: int, kind: str, period_start: dt.date, error: str) -> None:
+    digest = Digest.objects.filter(
+        recipient_id=user_id, kind=kind, period_start=period_start
+    ).first()
+    if digest is None:
+        return
+    Digest.objects.filter(pk=digest.pk).update(email_status=EmailStatus.FAILED)
+    DeliveryFailure.objects.bulk_create(
+        [
+            DeliveryFailure(
+                digest=digest,
+                recipient_id=user_id,
+                attempts=digest.email_attempts,
+                error=error[:2000],
+            )
+        ],
+        ignore_conflicts=True,
+    )
+    logger.error("%s for user %s failed after every retry: %s", kind, user_id, error)
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def notification_mark_read(*, user: User, notification: Notification) -> None:
+    Notification.objects.filter(pk=notification.pk, recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def notifications_mark_all_read(*, user: User, visible: Q) -> int:
+    return Notification.objects.filter(
+        visible, recipient=user, read_at__isnull=True, resolved_at__isnull=True
+    ).update(read_at=timezone.now())

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from notifications import views
+
+app_name = "notifications"
+urlpatterns = [
+    path("", views.notification_list, name="list"),
+    path("<int:pk>/read", views.notification_read, name="read"),
+    path("read-all", views.notification_read_all, name="read_all"),
+    path("preferences", views.preferences, name="preferences"),
+    path("preferences/test-email", views.test_email, name="test_email"),
+]
