@@ -31,7 +31,8 @@ def _params(run: ReportRun) -> dict[str, object]:
 def _enqueue(run: ReportRun) -> None:
     from reports.tasks import report_render_task  # the task module imports this one
 
-    transaction.on_commit(lambda: report_render_task.delay(run.pk))
+    # Through the outbox: the request succeeds even when the broker is down.
+    report_render_task.delay_on_commit(run.pk)
 
 
 @transaction.atomic
