@@ -2,8 +2,10 @@
 
 A PDF is a Django template rendered to HTML (so every value from a record is
 escaped by the template engine), then handed to WeasyPrint with `StaticOnlyFetcher`:
-the only resources it can load are the project's own static files, found through
-Django's staticfiles finders. `file:`, `http:`, `https:` to anywhere else, `data:`
+the only resources it can load are the project's own static files: the collected
+files under STATIC_ROOT (which hold the hashed names `{% static %}` gives under the
+manifest storage in production), or the source files the staticfiles finders know
+(development). `file:`, `http:`, `https:` to anywhere else, `data:`
 and every other scheme are refused before any connection or file read, and since
 nothing goes over the network there is no redirect to follow.
 """
@@ -38,8 +40,9 @@ class RefusedResource(ValueError):
 
 
 class StaticOnlyFetcher(URLFetcher):
-    """Serves `<PDF_BASE_URL><STATIC_URL>path` from the staticfiles finders; refuses
-    everything else. `refused` lists what was asked for and turned away."""
+    """Serves `<PDF_BASE_URL><STATIC_URL>path` from the collected static files or the
+    staticfiles finders; refuses everything else. `refused` lists what was asked for
+    and turned away."""
 
     def __init__(self) -> None:
         super().__init__(allowed_protocols=("https",), allow_redirects=False)
@@ -72,14 +75,31 @@ class StaticOnlyFetcher(URLFetcher):
             return None
         if any(segment in ("", ".", "..") for segment in relative.split("/")):
             return None
-        found = finders.find(relative)
-        if not found:
-            return None
-        path = Path(found).resolve()
-        roots = [Path(root).resolve() for root in settings.STATICFILES_DIRS]
-        if not any(path.is_relative_to(root) for root in roots) or not path.is_file():
-            return None
-        return path
+        return _source_file(relative) or _collected_file(relative)
+
+
+def _collected_file(relative: str) -> Path | None:
+    """A file `collectstatic` wrote, hashed names included (ManifestStaticFilesStorage
+    writes both `report.css` and `report.<hash>.css`; `{% static %}` names the second)."""
+    if not settings.STATIC_ROOT:
+        return None
+    root = Path(settings.STATIC_ROOT).resolve()
+    path = (root / relative).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        return None
+    return path
+
+
+def _source_file(relative: str) -> Path | None:
+    """A file in the project's static folders, found by the staticfiles finders."""
+    found = finders.find(relative)
+    if not found:
+        return None
+    path = Path(found).resolve()
+    roots = [Path(root).resolve() for root in settings.STATICFILES_DIRS]
+    if not any(path.is_relative_to(root) for root in roots) or not path.is_file():
+        return None
+    return path
 
 
 def html_to_pdf(html: str, *, fetcher: StaticOnlyFetcher | None = None) -> bytes:
