@@ -32,6 +32,7 @@ class EmailStatus(models.TextChoices):
     IN_DIGEST = "in_digest", "Sent in a digest"
     SKIPPED = "skipped", "Not emailed (email turned off)"
     FAILED = "failed", "Failed"
+    WITHHELD = "withheld", "Not sent: the recipient may no longer see this learner"
 
 
 class EmailMode(models.TextChoices):

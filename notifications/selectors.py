@@ -1,16 +1,17 @@
 """Reads. A user sees only their own notifications, and only about learners
-their role still covers (a learner transferred away drops out of the list)."""
+their role still covers (a learner transferred away, or whose sharing consent
+was withdrawn, drops out of the list): the same gate as at send time."""
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from accounts.access import access_for
+from notifications import send_gate
 from notifications.models import Notification
 
 
 def visible_q(user) -> Q:
-    access = access_for(user)
-    return Q(learner__isnull=True) | access.prison_q("learner__prison")
+    """About no learner, or about one the user may see now (the learners' gate)."""
+    return send_gate.visible_q(user)
 
 
 def notifications_for_user(user, *, unread_only: bool = False) -> QuerySet[Notification]:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.access import access_for
 from accounts.models import Role, User
 from audit.services import audit_record
-from notifications import emails, outbox, sweep
+from notifications import emails, outbox, send_gate, sweep
 from notifications.models import (
     DeliveryFailure,
     Digest,
@@ -23,6 +23,7 @@ from notifications.models import (
     EmailMode,
     EmailStatus,
     Notification,
+    NotificationKind,
     NotificationPreference,
     SweepRun,
 )
@@ -237,6 +238,15 @@ def notification_email_deliver(notification_id: int) -> str:
     if not recipient.is_active or mode == EmailMode.OFF:
         waiting.update(email_status=EmailStatus.SKIPPED)
         return "skipped"
+    if not send_gate.may_see(recipient, notification.learner_id):
+        with transaction.atomic():
+            if waiting.update(email_status=EmailStatus.WITHHELD):
+                send_gate.record_withheld(
+                    recipient_id=recipient.pk,
+                    channel="email",
+                    items=[(notification.pk, notification.learner_id)],
+                )
+        return "withheld"
     if mode == EmailMode.DAILY:
         waiting.update(email_status=EmailStatus.DIGEST)
         return "left for the digest"
@@ -337,6 +347,8 @@ def daily_digest_deliver(user_id: int, period_start: dt.date) -> str:
         recipient_id=user_id, email_status=EmailStatus.DIGEST, digest__isnull=True
     ).update(digest=digest)
     items = list(digest.notifications.select_related("learner").order_by("due_on", "pk"))
+    items = digest_lines(_withhold_unseen(user, items))
+    items.sort(key=lambda item: (item.due_on, item.pk))
     if not items or not user.is_active:
         Digest.objects.filter(pk=digest.pk).update(email_status=EmailStatus.SKIPPED)
         return "nothing to send"
@@ -351,17 +363,62 @@ def daily_digest_deliver(user_id: int, period_start: dt.date) -> str:
     return "sent"
 
 
+def _withhold_unseen(user: User, items: list[Notification]) -> list[Notification]:
+    """The digest's items the user may see now; the others are marked withheld
+    (and recorded), so they leave the digest and are never emailed."""
+    visible = send_gate.visible_learner_ids(user, [item.learner_id for item in items])
+    unseen = [
+        item for item in items if item.learner_id is not None and item.learner_id not in visible
+    ]
+    if unseen:
+        with transaction.atomic():
+            Notification.objects.filter(pk__in=[item.pk for item in unseen]).update(
+                email_status=EmailStatus.WITHHELD, digest=None
+            )
+            send_gate.record_withheld(
+                recipient_id=user.pk,
+                channel="digest",
+                items=[(item.pk, item.learner_id) for item in unseen],
+            )
+    return [item for item in items if item not in unseen]
+
+
+# One digest line per piece of work: the reminders about the same record on the same
+# topic are one item, shown by the most urgent kind (first in each tuple).
+DIGEST_TOPICS: tuple[tuple[str, ...], ...] = (
+    (
+        NotificationKind.REVIEW_ESCALATED,
+        NotificationKind.REVIEW_OVERDUE,
+        NotificationKind.REVIEW_DUE,
+    ),
+    (NotificationKind.INTERVENTION_OVERDUE, NotificationKind.INTERVENTION_DUE),
+)
+_TOPIC_RANK = {kind: (topic[0], rank) for topic in DIGEST_TOPICS for rank, kind in enumerate(topic)}
+
+
+def digest_lines(items: list) -> list:
+    """Each item once: of several reminders (notifications or sweep findings) about
+    the same record and topic, keep the most urgent (an overdue review is listed as
+    "a week or more overdue" only, not also as "overdue")."""
+    chosen: dict[tuple, tuple[int, object]] = {}
+    for item in items:
+        topic, rank = _TOPIC_RANK.get(item.kind, (item.kind, 0))
+        key = (topic, item.object_type, item.object_id)
+        if key not in chosen or rank < chosen[key][0]:
+            chosen[key] = (rank, item)
+    return [item for _rank, item in chosen.values()]
+
+
 def weekly_digest_items(user: User, today: dt.date) -> list[sweep.Finding]:
     """The due and overdue work at the regional manager's prisons, one line per
-    record and kind (whoever it is for)."""
+    piece of work (whoever it is for), about learners they may see now."""
     access = access_for(user)
     if not access.prison_ids and not access.all_prisons:
         return []
     findings = sweep.find_all(today, None if access.all_prisons else access.prison_ids)
-    seen: dict[tuple, sweep.Finding] = {}
-    for finding in findings:
-        seen.setdefault((finding.kind, finding.object_type, finding.object_id), finding)
-    return sorted(seen.values(), key=lambda f: (f.due_on, f.kind, f.summary))
+    visible = send_gate.visible_learner_ids(user, {f.learner_id for f in findings})
+    findings = [f for f in findings if f.learner_id is None or f.learner_id in visible]
+    return sorted(digest_lines(findings), key=lambda f: (f.due_on, f.kind, f.summary))
 
 
 def weekly_digest_deliver(user_id: int, period_start: dt.date) -> str:
