@@ -287,19 +287,27 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    # A task not acknowledged within this time is delivered again; no task may
-    # use a countdown or ETA longer than this.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A task not acknowledged within this time is delivered again (the recovery
+    # time when a worker dies mid-task): just above the longest task
+    # (CELERY_TASK_TIME_LIMIT). No task may use a countdown or ETA longer than this.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 660)
+    }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# The longest a task may run (a partner report PDF takes seconds; a batch of 100
+# emails at most a few minutes): the worker stops it after this.
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 600)
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django-celery-beat's database scheduler, claiming each crontab slot once (code4000/beat.py).
+CELERY_BEAT_SCHEDULER = "code4000.beat:SingleBeatScheduler"
 
 LOGGING = {
     "version": 1,

@@ -90,6 +90,8 @@ class Notification(models.Model):
         max_length=20, choices=EmailStatus.choices, default=EmailStatus.PENDING
     )
     email_attempts = models.PositiveSmallIntegerField(default=0)
+    # Set when an email that lost its task is queued again by the reconciler.
+    email_requeued_at = models.DateTimeField(null=True, blank=True)
     sweep_run = models.ForeignKey(
         SweepRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="notifications"
     )
@@ -246,3 +248,21 @@ class OutboxMessage(models.Model):
     def __str__(self) -> str:
         state = "sent" if self.dispatched_at else "waiting"
         return f"{self.task_name} ({state})"
+
+
+class BeatSlot(models.Model):
+    """One scheduled run of a periodic task, claimed by the beat that sends it
+    (`code4000.beat.SingleBeatScheduler`). Unique on (task, slot): a second beat,
+    or a beat restarted within the minute, finds the slot taken and sends nothing."""
+
+    task_name = models.CharField(max_length=200)
+    slot = models.DateTimeField(help_text="The scheduled time this run belongs to.")
+    claimed_at = models.DateTimeField(default=timezone.now)
+    claimed_by = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-slot", "task_name"]
+        constraints = [models.UniqueConstraint(fields=["task_name", "slot"], name="beat_slot_once")]
+
+    def __str__(self) -> str:
+        return f"{self.task_name} at {self.slot:%Y-%m-%d %H:%M}"

@@ -5,8 +5,10 @@ once that transaction commits, tries to publish it. When the broker does not
 answer, the request carries on (a refused or slow connection costs at most
 BROKER_CONNECT_TIMEOUT seconds, and after one failure no request tries again
 for BROKER_COOLDOWN seconds), the failure is logged once per outage, and the
-row waits. `relay_pending()` publishes every waiting row; the beat schedule runs
-it every minute, so the work goes out as soon as the broker answers again.
+row waits. `relay_pending()` publishes every waiting row: each worker asks for it
+when it connects to the broker (at start and after an outage), a web process
+asks for it when its first publish after an outage succeeds, and beat runs it
+every minute.
 
 `OutboxTask` is the Celery app's task class: `task.delay_on_commit(...)` and
 `task.apply_async_on_commit(...)` go through the outbox for every app, and no
@@ -80,7 +82,8 @@ class BrokerBreaker:
                 exc,
             )
 
-    def succeeded(self) -> None:
+    def succeeded(self) -> bool:
+        """Note the broker answered; True when it had been down (an outage ended)."""
         with self._lock:
             down_since, self.down_since = self.down_since, None
         if down_since is not None:
@@ -88,6 +91,7 @@ class BrokerBreaker:
                 "The Celery broker answers again after %.0fs; sending the outbox.",
                 time.monotonic() - down_since,
             )
+        return down_since is not None
 
     @property
     def is_down(self) -> bool:
@@ -207,9 +211,20 @@ def publish(ids: list[int], *, force: bool = False) -> int:
             ).update(attempts=F("attempts") + 1, last_error=str(error)[:500])
     if error is not None:
         breaker.failed(error)
-    else:
-        breaker.succeeded()
+    elif breaker.succeeded():
+        # The outage is over: what other requests left waiting goes now, not at
+        # beat's next minute (and without beat at all).
+        _request_relay()
     return len(sent)
+
+
+def _request_relay() -> None:
+    from code4000.celery import RELAY_TASK
+
+    try:
+        _celery_app().send_task(RELAY_TASK, retry=False)
+    except Exception as exc:  # the beat's relay is still there
+        logger.warning("Could not ask for an outbox relay: %s", exc)
 
 
 def relay_pending(*, limit: int = RELAY_BATCH * 20) -> int:

@@ -292,6 +292,120 @@ def notification_email_failed(notification_id: int, error: str) -> None:
     logger.error("Reminder email %s failed after every retry: %s", notification_id, error)
 
 
+# --- no silent loss ------------------------------------------------------------------
+
+# A claim ("sending") older than this belongs to a worker that died between the
+# claim and the send: the send itself is bounded by EMAIL_TIMEOUT (10 s), a task
+# by CELERY_TASK_TIME_LIMIT.
+SENDING_BOUND = dt.timedelta(minutes=15)
+# A "pending" email older than this lost its task (a batch stopped by the time
+# limit): it is queued again, until it has had as many attempts as the retries.
+PENDING_BOUND = dt.timedelta(hours=1)
+STUCK_SENDING_ERROR = (
+    "The worker stopped between claiming this email and confirming it was sent. "
+    "It may not have arrived; it is not sent again automatically."
+)
+
+
+def stuck_emails_reconcile(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Settle emails a dead worker left behind, so none stays in limbo:
+
+    * a notification or digest "sending" past SENDING_BOUND becomes failed with a
+      delivery failure an administrator sees (at most once: it may have gone, so
+      it is not sent twice);
+    * a notification "pending" past PENDING_BOUND is queued again (the claim
+      makes that safe), or marked failed once it has used its attempts.
+    """
+    from notifications.tasks import MAX_RETRIES
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        stuck = list(
+            Notification.objects.select_for_update(skip_locked=True).filter(
+                email_status=EmailStatus.SENDING, emailed_at__lt=now - SENDING_BOUND
+            )
+        )
+        Notification.objects.filter(pk__in=[n.pk for n in stuck]).update(
+            email_status=EmailStatus.FAILED
+        )
+        stuck_digests = list(
+            Digest.objects.select_for_update(skip_locked=True).filter(
+                email_status=EmailStatus.SENDING, emailed_at__lt=now - SENDING_BOUND
+            )
+        )
+        Digest.objects.filter(pk__in=[d.pk for d in stuck_digests]).update(
+            email_status=EmailStatus.FAILED
+        )
+        DeliveryFailure.objects.bulk_create(
+            [
+                DeliveryFailure(
+                    notification=n,
+                    recipient_id=n.recipient_id,
+                    attempts=n.email_attempts,
+                    error=STUCK_SENDING_ERROR,
+                )
+                for n in stuck
+            ]
+            + [
+                DeliveryFailure(
+                    digest=d,
+                    recipient_id=d.recipient_id,
+                    attempts=d.email_attempts,
+                    error=STUCK_SENDING_ERROR,
+                )
+                for d in stuck_digests
+            ],
+            ignore_conflicts=True,
+        )
+        cutoff = now - PENDING_BOUND
+        lost = Notification.objects.select_for_update(skip_locked=True).filter(
+            Q(email_requeued_at__lt=cutoff)
+            | Q(email_requeued_at__isnull=True, created_at__lt=cutoff),
+            email_status=EmailStatus.PENDING,
+            emailed_at__isnull=True,
+        )
+        exhausted = list(lost.filter(email_attempts__gt=MAX_RETRIES))
+        Notification.objects.filter(pk__in=[n.pk for n in exhausted]).update(
+            email_status=EmailStatus.FAILED
+        )
+        DeliveryFailure.objects.bulk_create(
+            [
+                DeliveryFailure(
+                    notification=n,
+                    recipient_id=n.recipient_id,
+                    attempts=n.email_attempts,
+                    error="Every attempt to send this email failed.",
+                )
+                for n in exhausted
+            ],
+            ignore_conflicts=True,
+        )
+        again = list(
+            lost.filter(email_attempts__lte=MAX_RETRIES)
+            .exclude(pk__in=[n.pk for n in exhausted])
+            .order_by("recipient_id", "pk")
+            .values_list("pk", flat=True)
+        )
+        # Not queued again for another PENDING_BOUND.
+        Notification.objects.filter(pk__in=again).update(email_requeued_at=now)
+        outbox.enqueue_many(
+            DELIVER_BATCH_TASK,
+            [[again[i : i + EMAIL_BATCH]] for i in range(0, len(again), EMAIL_BATCH)],
+        )
+    counts = {
+        "failed_stuck": len(stuck) + len(stuck_digests),
+        "failed_exhausted": len(exhausted),
+        "requeued": len(again),
+    }
+    if any(counts.values()):
+        logger.error(
+            "Reconciled emails a stopped worker left: %(failed_stuck)d stuck while sending "
+            "(now failed), %(failed_exhausted)d out of attempts, %(requeued)d queued again",
+            counts,
+        )
+    return counts
+
+
 # --- digests -----------------------------------------------------------------------
 
 

@@ -1,8 +1,8 @@
 """Celery tasks: ids in, a service call, nothing else. Each is safe to run twice.
 
 Email tasks retry on mail-server errors with exponential backoff (30 s, 60 s,
-120 s, ... at most 15 minutes: always well inside the broker's visibility
-timeout), then record a failure an administrator can see."""
+120 s, ... at most 10 minutes: always inside the broker's visibility timeout),
+then record a failure an administrator can see."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from notifications.models import DigestKind
 
 MAX_RETRIES = 5
 BACKOFF_FIRST = 30
-BACKOFF_MAX = 15 * 60
+BACKOFF_MAX = 10 * 60
 
 
 def backoff(retries: int) -> int:
@@ -31,6 +31,10 @@ def run_reminder_sweep() -> int:
 
 @shared_task(name="notifications.relay_outbox")
 def relay_outbox() -> int:
+    """Publish waiting broker work, and settle emails a dead worker left behind.
+    Run by beat every minute, by each worker when it connects to the broker,
+    and by a web process when the broker answers again after an outage."""
+    services.stuck_emails_reconcile()
     return outbox.relay_pending()
 
 

@@ -7,6 +7,7 @@ import logging
 import time
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from code4000.celery import app
@@ -72,7 +73,8 @@ def test_the_relay_sends_waiting_rows_when_the_broker_answers(
 
 def test_no_countdown_or_eta_beyond_the_visibility_timeout():
     limit = outbox.visibility_timeout()
-    assert limit == 3600
+    # Just above the longest task: a task of a worker that died runs again within minutes.
+    assert settings.CELERY_TASK_TIME_LIMIT < limit <= settings.CELERY_TASK_TIME_LIMIT + 120
     with pytest.raises(ValueError, match="visibility"):
         send_test_email.apply_async(args=[1], countdown=limit + 1)
     with pytest.raises(ValueError, match="visibility"):
