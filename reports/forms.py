@@ -23,15 +23,19 @@ class ReportParametersForm(forms.Form):
 
     period_start = forms.DateField(
         label="From",
+        # A date input takes only ISO dates: in the en-GB format it would show empty.
         widget=forms.DateInput(
-            attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}
+            format="%Y-%m-%d",
+            attrs={"type": "date", "class": "govuk-input govuk-input--width-10"},
         ),
         error_messages={"required": "Enter the first day of the period"},
     )
     period_end = forms.DateField(
         label="To",
+        # A date input takes only ISO dates: in the en-GB format it would show empty.
         widget=forms.DateInput(
-            attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}
+            format="%Y-%m-%d",
+            attrs={"type": "date", "class": "govuk-input govuk-input--width-10"},
         ),
         error_messages={"required": "Enter the last day of the period"},
     )
@@ -45,6 +49,13 @@ class ReportParametersForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.is_bound:
+            # The page offers the last twelve months: a date left out means that default.
+            start, end = default_period()
+            self.data = self.data.copy()
+            for name, default in (("period_start", start), ("period_end", end)):
+                if not str(self.data.get(name, "")).strip():
+                    self.data[name] = default.isoformat()
         self.fields["prisons"].queryset = Prison.objects.filter(
             access_for(user).prison_q("pk")
         ).order_by("name")

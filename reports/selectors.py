@@ -1,12 +1,15 @@
 """Reads for reports. Each `*_for_user` is a gate: it checks the role's capability
 (403) and hides what the user may not see (404)."""
 
+import datetime as dt
+
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.access import Capability, access_for
 from accounts.models import Prison
-from reports.models import ReportRun
+from reports.models import ReportRun, RunStatus
 
 
 def report_runs_for_user(user) -> QuerySet[ReportRun]:
@@ -25,3 +28,25 @@ def report_run_for_user(user, run_id: int) -> ReportRun:
         return report_runs_for_user(user).get(pk=run_id)
     except ReportRun.DoesNotExist as exc:
         raise Http404("No report found.") from exc
+
+
+RENDER_TASK = "reports.tasks.report_render_task"
+NOT_STARTED_AFTER = dt.timedelta(minutes=2)
+
+
+def run_background_state(run: ReportRun) -> str:
+    """Why a queued report has not started: "unavailable" when its task still
+    waits in the outbox (the background service's broker is not answering),
+    "slow" when it was handed over but no worker has started it for a while,
+    "" otherwise. One query, only for a queued run."""
+    from notifications.models import OutboxMessage
+
+    if run.status != RunStatus.QUEUED:
+        return ""
+    if OutboxMessage.objects.filter(
+        task_name=RENDER_TASK, args=[run.pk], dispatched_at__isnull=True
+    ).exists():
+        return "unavailable"
+    if run.requested_at < timezone.now() - NOT_STARTED_AFTER:
+        return "slow"
+    return ""

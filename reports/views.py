@@ -21,7 +21,7 @@ from reports.impact_charts import impact_charts
 from reports.models import RunStatus
 from reports.pdf import render_pdf
 from reports.progress_report import learner_progress_context
-from reports.selectors import report_run_for_user, report_runs_for_user
+from reports.selectors import report_run_for_user, report_runs_for_user, run_background_state
 from reports.services import partner_report_regenerate, partner_report_request, report_audit
 
 PARAMETER_KEYS = ("period_start", "period_end", "prisons")
@@ -167,6 +167,7 @@ def partner_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         {
             "run": run,
             "can_make_reports": access_for(request.user).can(Capability.MAKE_REPORTS),
+            "background": run_background_state(run),
         },
     )
 
