@@ -1,11 +1,18 @@
-"""/healthz: 200 when the database and the broker answer, 503 naming what does not."""
+"""/healthz: 200 when the database and the broker answer, 503 naming what does not.
 
+It also reports the background work, without failing the web process for it
+(restarting web would not help): `beat` is "stale" when no reminder sweep started
+in the last day (beat stopped, or its worker), and `outbox` is "stuck" when broker
+work has waited more than five minutes. Either makes `status` "degraded: ..."."""
+
+import datetime as dt
 import logging
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu import Connection
@@ -37,6 +44,30 @@ def broker_answers() -> bool:
         return False
 
 
+SWEEP_EXPECTED_EVERY = dt.timedelta(days=1, hours=1)
+OUTBOX_STUCK_AFTER = dt.timedelta(minutes=5)
+
+
+def beat_state() -> str:
+    from notifications.models import SweepRun
+
+    last = SweepRun.objects.order_by("-started_at").values_list("started_at", flat=True).first()
+    if last is None:
+        return "no sweep yet"
+    if last < timezone.now() - SWEEP_EXPECTED_EVERY:
+        return f"stale: last sweep {last.isoformat(timespec='minutes')}"
+    return "ok"
+
+
+def outbox_state() -> str:
+    from notifications.models import OutboxMessage
+
+    waiting = OutboxMessage.objects.filter(
+        dispatched_at__isnull=True, available_at__lt=timezone.now() - OUTBOX_STUCK_AFTER
+    ).count()
+    return f"stuck: {waiting} waiting" if waiting else "ok"
+
+
 @login_not_required
 @require_GET
 @never_cache
@@ -44,5 +75,17 @@ def healthz(request):
     checks = {"database": database_answers(), "broker": broker_answers()}
     failing = [name for name, ok in checks.items() if not ok]
     body = {name: ("ok" if ok else "unavailable") for name, ok in checks.items()}
-    body["status"] = "ok" if not failing else f"unavailable: {', '.join(failing)}"
+    degraded = []
+    if checks["database"]:
+        body["beat"] = beat_state()
+        body["outbox"] = outbox_state()
+        degraded = [
+            name for name in ("beat", "outbox") if body[name].startswith(("stale", "stuck"))
+        ]
+    if failing:
+        body["status"] = f"unavailable: {', '.join(failing)}"
+    elif degraded:
+        body["status"] = f"degraded: {', '.join(degraded)}"
+    else:
+        body["status"] = "ok"
     return JsonResponse(body, status=503 if failing else 200)
