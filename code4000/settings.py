@@ -161,6 +161,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Generated reports: in PostgreSQL, so every web replica serves them (reports/storage.py).
+    "reports": {"BACKEND": env_str("REPORT_STORAGE_BACKEND", "reports.storage.DatabaseStorage")},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from reports.storage import report_storage
+
 
 class Partner(models.TextChoices):
     MOJ = "moj", "Ministry of Justice"
@@ -49,7 +51,9 @@ class ReportRun(models.Model):
     status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
     error = models.CharField(max_length=300, blank=True)
-    file = models.FileField(upload_to="partner-reports/", blank=True)
+    # Kept by the `reports` storage (PostgreSQL unless configured otherwise), so any
+    # web replica serves it.
+    file = models.FileField(upload_to="partner-reports/", blank=True, storage=report_storage)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -82,3 +86,18 @@ class ReportRun(models.Model):
     @property
     def download_name(self) -> str:
         return f"code4000-{self.partner}-{self.period_start:%Y%m%d}-{self.period_end:%Y%m%d}.pdf"
+
+
+class StoredFile(models.Model):
+    """A generated file kept in the database (reports.storage.DatabaseStorage)."""
+
+    name = models.CharField(max_length=255, unique=True)
+    content = models.BinaryField()
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.size} bytes)"

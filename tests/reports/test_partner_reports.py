@@ -1,14 +1,13 @@
 """Partner report runs: asked for on a page, made by a task with progress, stored,
 listed, downloaded, made again idempotently; every step audited."""
 
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
 from accounts.models import Role
 from audit.models import AuditEvent
-from reports.models import Partner, ReportRun, RunStatus
+from reports.models import Partner, ReportRun, RunStatus, StoredFile
 from reports.services import partner_report_regenerate, partner_report_render
 from reports.tasks import report_render_task
 
@@ -113,7 +112,7 @@ def test_making_it_again_replaces_the_same_file(
     run = ReportRun.objects.get()
     report_render_task(run.pk)
     run.refresh_from_db()
-    first_path = run.file.path
+    first_name = run.file.name
     with django_capture_on_commit_callbacks() as callbacks:
         response = client.post(reverse("reports:partner_regenerate", args=[run.pk]))
     assert response.status_code == 302
@@ -123,9 +122,10 @@ def test_making_it_again_replaces_the_same_file(
     report_render_task(run.pk)
     run.refresh_from_db()
     assert run.status == RunStatus.DONE
-    assert run.file.path == first_path
-    folder = Path(run.file.storage.path("partner-reports"))
-    assert [path.name for path in folder.iterdir()] == [f"partner-report-{run.pk}.pdf"]
+    assert run.file.name == first_name
+    _folders, files = run.file.storage.listdir("partner-reports")
+    assert files == [f"partner-report-{run.pk}.pdf"]
+    assert StoredFile.objects.count() == 1
     assert ReportRun.objects.count() == 1
     assert AuditEvent.objects.filter(action="report.partner.regenerate").count() == 1
 
@@ -188,3 +188,21 @@ def test_who_may_make_and_see_reports(client, make_user, prison, director):
         assert client.get(reverse("reports:partner_list")).status_code == 403
         assert client.get(reverse("reports:dashboard")).status_code == 403
     assert ReportRun.objects.count() == 0
+
+
+def test_a_report_is_kept_in_postgresql_and_served_without_any_disk(
+    client, director, prison, settings, tmp_path
+):
+    """Issue 19 item 10: the PDF lives in the database, so a web replica with
+    another (empty) MEDIA_ROOT on another machine serves it."""
+    client.force_login(director)
+    _post(client, prison)
+    run = ReportRun.objects.get()
+    report_render_task(run.pk)
+    stored = StoredFile.objects.get(name=f"partner-reports/partner-report-{run.pk}.pdf")
+    assert bytes(stored.content).startswith(b"%PDF")
+    assert not list(tmp_path.rglob("*.pdf"))  # nothing on this machine's disk
+    settings.MEDIA_ROOT = tmp_path / "another-machine"
+    response = client.get(reverse("reports:partner_download", args=[run.pk]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == bytes(stored.content)
