@@ -1,7 +1,6 @@
 """Partner report runs: asked for on a page, made by a task with progress, stored,
 listed, downloaded, made again idempotently; every step audited."""
 
-
 import pytest
 from django.urls import reverse
 
