@@ -63,11 +63,13 @@ def test_preview_shows_every_rows_errors_and_saves_nothing(client, regional_mana
     assert run.status == ImportStatus.PREVIEWED
 
 
-def test_missing_columns_are_reported(client, regional_manager):
+def test_missing_columns_are_reported_on_the_form(client, regional_manager):
     client.force_login(regional_manager)
     response = _upload(client, "prison_number,first_name\nA1000AA,Ryan\n")
-    html = client.get(response["Location"]).content.decode()
+    html = response.content.decode()
+    assert response.status_code == 200
     assert "The file has no column for" in html and "Date of birth" in html
+    assert not ImportRun.objects.exists()
 
 
 def test_a_file_that_is_not_csv_is_refused(client, regional_manager):
