@@ -3,6 +3,7 @@ refers to the learner (privacy.records), so new models are covered unasked."""
 
 import datetime as dt
 import json
+import logging
 from typing import Any
 
 from axes.models import AccessAttempt
@@ -13,6 +14,7 @@ from django.db.models import Max
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
+from audit.database_roles import retention_function_installed
 from audit.models import AuditEvent
 from audit.services import audit_record
 from learners.models import Learner
@@ -20,6 +22,7 @@ from privacy.models import RetentionRun
 from privacy.records import HeldRecords, records_held_on, text_fields
 
 REMOVED = "[removed]"
+logger = logging.getLogger(__name__)
 
 
 # Subject access ---------------------------------------------------------------
@@ -199,18 +202,21 @@ def learners_past_retention(now: dt.datetime | None = None):
 
 
 def _remove_old_audit_events(cutoff: dt.datetime, *, dry_run: bool) -> int:
+    """Old audit events are removed only by the database's own retention function,
+    which refuses a cutoff younger than the policy (audit.database_roles)."""
     old = AuditEvent.objects.filter(occurred_at__lt=cutoff)
-    count = old.count()
-    if dry_run or not count or connection.vendor != "postgresql":
-        return 0 if not dry_run else count
+    if dry_run:
+        return old.count()
+    if not retention_function_installed(connection):
+        if connection.vendor == "postgresql" and old.exists():
+            logger.warning(
+                "Audit events older than the policy are kept: run "
+                "`manage.py setup_database_roles` to install the retention function."
+            )
+        return 0
     with connection.cursor() as cursor:
-        # The append-only trigger lets deletion through only when this is set,
-        # for this transaction only (audit migration 0003).
-        cursor.execute("SET LOCAL learner_journey.audit_retention = 'on'")
-        cursor.execute("DELETE FROM audit_auditevent WHERE occurred_at < %s", [cutoff])
-        removed = cursor.rowcount
-        cursor.execute("SET LOCAL learner_journey.audit_retention = 'off'")
-    return removed
+        cursor.execute("SELECT audit_remove_expired(%s)", [cutoff])
+        return cursor.fetchone()[0]
 
 
 @transaction.atomic
