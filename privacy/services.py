@@ -8,17 +8,20 @@ from typing import Any
 
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.db.models import Max
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
+from accounts.access import Capability, access_for
+from accounts.models import Role
 from audit.database_roles import retention_function_installed
 from audit.models import AuditEvent
 from audit.services import audit_record
 from learners.models import Learner
-from privacy.models import RetentionRun
+from privacy.models import ErasureRequest, ErasureStatus, RetentionRun
 from privacy.records import HeldRecords, records_held_on, text_fields
 
 REMOVED = "[removed]"
@@ -155,11 +158,11 @@ def learner_anonymise(*, learner: Learner, actor=None, why: str) -> None:
     )
 
 
-@transaction.atomic
-def learner_erase(*, actor, learner: Learner, basis: str) -> None:
+def _learner_erase(*, actor, learner: Learner, request: ErasureRequest) -> None:
     """Erase a learner: scrub every dependent row, unlink many-to-many links, then
-    delete the learner and everything that cascades. A row whose model protects
-    the link stays, scrubbed. The audit trail keeps only the learner's number."""
+    delete the learner and everything that cascades (the request among them). A row
+    whose model protects the link stays, scrubbed. The audit trail keeps only the
+    learner's number and who asked and approved. Only erasure_approve calls this."""
     held = records_held_on(learner)
     _scrub(held)
     for relation, other in held.links:
@@ -176,7 +179,82 @@ def learner_erase(*, actor, learner: Learner, basis: str) -> None:
         actor=actor,
         action="privacy.erase",
         learner_id=pk,
-        detail={"basis": basis, "deleted": deleted},
+        detail={
+            "basis": request.basis,
+            "deleted": deleted,
+            "request": request.pk,
+            "requested_by": request.requested_by_id,
+        },
+    )
+
+
+# Erasure takes two people ----------------------------------------------------------
+
+ERASURE_APPROVERS = frozenset({Role.DIRECTOR, Role.ADMINISTRATOR})
+
+
+def erasure_may_approve(user, request: ErasureRequest) -> bool:
+    return access_for(user).role in ERASURE_APPROVERS and request.requested_by_id != user.pk
+
+
+@transaction.atomic
+def erasure_request(*, actor, learner: Learner, basis: str, reason: str) -> ErasureRequest:
+    """A director asks for a learner's record to be erased. Nothing is erased until
+    another director or the administrator approves."""
+    access_for(actor).require(Capability.MAKE_REPORTS)
+    Learner.objects.select_for_update().filter(pk=learner.pk).first()
+    if ErasureRequest.objects.filter(learner=learner, status=ErasureStatus.PENDING).exists():
+        raise ValidationError("An erasure of this record has already been asked for.")
+    request = ErasureRequest(learner=learner, basis=basis, reason=reason, requested_by=actor)
+    request.full_clean()
+    request.save()
+    audit_record(
+        actor=actor,
+        action="privacy.erase_request",
+        obj=request,
+        learner_id=learner.pk,
+        detail={"basis": basis},
+    )
+    return request
+
+
+def _pending(request: ErasureRequest, actor) -> ErasureRequest:
+    locked = ErasureRequest.objects.select_for_update().filter(pk=request.pk).first()
+    if locked is None or locked.status != ErasureStatus.PENDING:
+        raise ValidationError("This erasure request has already been decided.")
+    if access_for(actor).role not in ERASURE_APPROVERS:
+        raise PermissionDenied("Only a director or the administrator can decide an erasure.")
+    if locked.requested_by_id == actor.pk:
+        raise PermissionDenied(
+            "You asked for this erasure: another director or the administrator must decide it."
+        )
+    return locked
+
+
+@transaction.atomic
+def erasure_approve(*, actor, request: ErasureRequest) -> None:
+    """The second person approves: the learner's record is erased."""
+    request = _pending(request, actor)
+    _learner_erase(actor=actor, learner=request.learner, request=request)
+    # When a protected row kept the learner, the request stays too, scrubbed.
+    ErasureRequest.objects.filter(pk=request.pk).update(
+        status=ErasureStatus.APPROVED, decided_by=actor, decided_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def erasure_decline(*, actor, request: ErasureRequest) -> None:
+    request = _pending(request, actor)
+    request.status = ErasureStatus.DECLINED
+    request.decided_by = actor
+    request.decided_at = timezone.now()
+    request.save(update_fields=["status", "decided_by", "decided_at"])
+    audit_record(
+        actor=actor,
+        action="privacy.erase_decline",
+        obj=request,
+        learner_id=request.learner_id,
+        detail={"request": request.pk, "requested_by": request.requested_by_id},
     )
 
 
