@@ -1,6 +1,10 @@
 """CSV import of learners: check every row first (a preview that saves nothing but
 the uploaded file), then import all rows or none.
 
+The uploaded file holds personal data that no learner's record links to, so it is
+kept only until it is imported (then the run keeps counts only) or, if never
+imported, for IMPORT_FILE_KEPT: the nightly retention run deletes older previews.
+
 Validation is set-based (one query for existing prison numbers, one for possible
 duplicates by date of birth) and the insert is bulk, so 10,000 rows import within
 one request: see tests/learners/test_import.py for the measured figure."""
@@ -59,6 +63,7 @@ MAX_BYTES = 5 * 1024 * 1024
 # No learner's row comes near this; a longer one is not a learner list.
 MAX_ROW_CHARS = 5_000
 BATCH = 2000
+IMPORT_FILE_KEPT = dt.timedelta(hours=24)
 _PRISON_NUMBER = re.compile(PRISON_NUMBER_PATTERN)
 
 
@@ -344,7 +349,8 @@ def import_commit(*, actor, run: ImportRun, duplicates_checked: bool) -> int:
             TimelineEvent(
                 learner_id=learner.pk,
                 kind=TimelineKind.ENROLMENT,
-                summary=f"Enrolled at {learner.prison.name} (imported from {run.filename})",
+                # No file name: it may name people, and outlives the file.
+                summary=f"Enrolled at {learner.prison.name} (imported from a CSV file)",
                 actor=actor,
                 occurred_at=now,
                 object_type="learners.learner",
@@ -357,7 +363,10 @@ def import_commit(*, actor, run: ImportRun, duplicates_checked: bool) -> int:
     run.status = ImportStatus.IMPORTED
     run.imported_count = len(learners)
     run.imported_at = now
-    run.save(update_fields=["status", "imported_count", "imported_at"])
+    # The file has done its work: the learners' records now hold what it said.
+    run.content = ""
+    run.filename = ""
+    run.save(update_fields=["status", "imported_count", "imported_at", "content", "filename"])
     audit_record(
         actor=actor,
         action="learner.import",
@@ -365,3 +374,10 @@ def import_commit(*, actor, run: ImportRun, duplicates_checked: bool) -> int:
         detail={"rows": len(learners), "duplicates_flagged": len(check.duplicate_rows)},
     )
     return len(learners)
+
+
+def import_previews_expired(now: dt.datetime):
+    """Checked files never imported, older than IMPORT_FILE_KEPT (for retention)."""
+    return ImportRun.objects.filter(
+        status=ImportStatus.PREVIEWED, created_at__lt=now - IMPORT_FILE_KEPT
+    )

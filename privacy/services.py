@@ -20,6 +20,7 @@ from accounts.models import Role
 from audit.database_roles import retention_function_installed
 from audit.models import AuditEvent
 from audit.services import audit_record
+from learners.imports import IMPORT_FILE_KEPT, import_previews_expired
 from learners.models import Learner
 from privacy.models import ErasureRequest, ErasureStatus, RetentionRun
 from privacy.records import HeldRecords, records_held_on, text_fields
@@ -314,6 +315,10 @@ def retention_apply(*, dry_run: bool, trigger: str, now: dt.datetime | None = No
             learner_anonymise(learner=learner, why=why)
     audit_cutoff = now - dt.timedelta(days=round(365.25 * policy["audit_years"]))
     audit_removed = _remove_old_audit_events(audit_cutoff, dry_run=dry_run)
+    previews = import_previews_expired(now)
+    previews_removed = previews.count()
+    if not dry_run:
+        previews.delete()
     attempts_cutoff = now - dt.timedelta(days=policy["sign_in_attempt_days"])
     attempts = AccessAttempt.objects.filter(attempt_time__lt=attempts_cutoff)
     attempts_removed = attempts.count()
@@ -335,7 +340,10 @@ def retention_apply(*, dry_run: bool, trigger: str, now: dt.datetime | None = No
         f"{'Would remove' if dry_run else 'Removed'} {audit_removed} audit event(s) older "
         f"than {audit_cutoff:%d %B %Y} ({policy['audit_years']} years) and "
         f"{attempts_removed} sign-in attempt record(s) older than "
-        f"{policy['sign_in_attempt_days']} days."
+        f"{policy['sign_in_attempt_days']} days. "
+        f"{'Would delete' if dry_run else 'Deleted'} {previews_removed} uploaded import "
+        f"file(s) checked but not imported within {IMPORT_FILE_KEPT.total_seconds() / 3600:.0f} "
+        "hours."
     )
     run.finished_at = timezone.now()
     run.save()
