@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django import forms
 from django.db import models
 
 from audit.models import AuditEvent, Outcome
@@ -38,3 +39,34 @@ def audit_record(
         ip_address=context.ip_address if context else None,
         detail=detail or {},
     )
+
+
+def audit_parameters(form: forms.Form) -> dict[str, Any]:
+    """A valid filter form's values as audit detail: records as their ids, choices,
+    dates, numbers and switches as given, and free text a person typed (a search)
+    only as "used". The audit trail outlives erasure and retention, so it must
+    never hold a name someone searched for."""
+    if not form.is_valid():
+        return {}
+    detail: dict[str, Any] = {}
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if value in (None, "", [], ()) or value is False:
+            continue
+        if isinstance(field, forms.ModelMultipleChoiceField):
+            detail[name] = sorted(str(row.pk) for row in value)
+        elif isinstance(field, forms.ModelChoiceField):
+            detail[name] = str(value.pk)
+        elif isinstance(field, forms.MultipleChoiceField):
+            detail[name] = sorted(str(item) for item in value)
+        elif isinstance(field, forms.ChoiceField):
+            detail[name] = str(value)
+        elif isinstance(field, forms.BooleanField):
+            detail[name] = True
+        elif isinstance(field, forms.DateField | forms.DateTimeField):
+            detail[name] = value.isoformat()
+        elif isinstance(field, forms.IntegerField):
+            detail[name] = int(value)
+        else:
+            detail[name] = "used"
+    return detail

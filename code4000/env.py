@@ -42,10 +42,11 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def email_settings(url: str) -> dict[str, object]:
+def email_settings(url: str, *, log_bodies: bool = True) -> dict[str, object]:
     """Turn EMAIL_URL into Django email settings.
 
-    console://                          print messages (the embedded default)
+    console://                          print messages (the embedded default); with
+                                        log_bodies=False (production) only a line per email
     locmem://                           keep them in memory (tests)
     smtp://user:password@host:587?tls=true
     smtps://user:password@host:465      implicit TLS
@@ -53,6 +54,8 @@ def email_settings(url: str) -> dict[str, object]:
     parts = urlsplit(url)
     scheme = parts.scheme
     if scheme == "console":
+        if not log_bodies:
+            return {"EMAIL_BACKEND": "code4000.mail.EnvelopeConsoleBackend"}
         return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
     if scheme == "locmem":
         return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}

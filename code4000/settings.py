@@ -261,7 +261,11 @@ SITE_URL = env_str("SITE_URL", "http://localhost:8000")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Learner Journey <no-reply@code4000.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 vars().update(
-    email_settings(env_str("EMAIL_URL", "smtp://localhost:25" if PRODUCTION else "console://"))
+    email_settings(
+        env_str("EMAIL_URL", "smtp://localhost:25" if PRODUCTION else "console://"),
+        # Emails name learners: production never writes a body to a log.
+        log_bodies=not PRODUCTION,
+    )
 )
 
 # Cache: Redis when there is one, memory otherwise.

@@ -9,7 +9,7 @@ from django import forms
 
 from accounts.models import Prison
 from accounts.selectors import prisons_for_user, tutors_for_user
-from learners.imports import MAX_BYTES
+from learners.imports import MAX_BYTES, MalformedFile, import_decode, import_file_errors
 from learners.models import (
     COURSE_TRANSITIONS,
     CUSTODY_TRANSITIONS,
@@ -528,10 +528,15 @@ class ImportUploadForm(forms.Form):
             raise forms.ValidationError("The file must be a CSV file")
         if upload.size > MAX_BYTES:
             raise forms.ValidationError("The file must be smaller than 5 MB")
+        # A file that cannot be read as a whole is answered here, and nothing is saved.
         try:
-            return upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise forms.ValidationError("The file must be saved as UTF-8 CSV") from exc
+            content = import_decode(upload.read())
+        except MalformedFile as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        errors = import_file_errors(content)
+        if errors:
+            raise forms.ValidationError(errors)
+        return content
 
 
 class ImportCommitForm(forms.Form):

@@ -1,6 +1,10 @@
 """CSV import of learners: check every row first (a preview that saves nothing but
 the uploaded file), then import all rows or none.
 
+The uploaded file holds personal data that no learner's record links to, so it is
+kept only until it is imported (then the run keeps counts only) or, if never
+imported, for IMPORT_FILE_KEPT: the nightly retention run deletes older previews.
+
 Validation is set-based (one query for existing prison numbers, one for possible
 duplicates by date of birth) and the insert is bulk, so 10,000 rows import within
 one request: see tests/learners/test_import.py for the measured figure."""
@@ -56,7 +60,10 @@ COLUMN_LABELS = {
 DATE_COLUMNS = ("date_of_birth", "joined_on", "earliest_release_on", "expected_release_on")
 MAX_ROWS = 20_000
 MAX_BYTES = 5 * 1024 * 1024
+# No learner's row comes near this; a longer one is not a learner list.
+MAX_ROW_CHARS = 5_000
 BATCH = 2000
+IMPORT_FILE_KEPT = dt.timedelta(hours=24)
 _PRISON_NUMBER = re.compile(PRISON_NUMBER_PATTERN)
 
 
@@ -96,30 +103,99 @@ def _parse_date(text: str) -> dt.date | None:
     raise ValueError(text)
 
 
+_CSV_PROBLEMS = (
+    ("field larger than field limit", "a value is far too long to be a learner's details"),
+    ("unexpected end of data", "a quoted value is never closed"),
+    ("expected after", "a quote mark is in the middle of a value"),
+    ("new-line character seen in unquoted field", "a line ends in the middle of a value"),
+)
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+class MalformedFile(ValueError):
+    """The upload cannot be read as a CSV file of learners; the message says why."""
+
+
+def import_decode(data: bytes) -> str:
+    """The uploaded bytes as text, or MalformedFile saying what is wrong.
+    UTF-8 only (with or without a byte order mark), as spreadsheets save "CSV UTF-8"."""
+    if not data.strip():
+        raise MalformedFile("The file you chose is empty")
+    if data.startswith(_UTF16_BOMS):
+        raise MalformedFile(
+            "The file is saved as UTF-16: save it again as CSV UTF-8 (comma delimited)"
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise MalformedFile(
+            f"The file must be saved as CSV UTF-8: line {line} has characters in another encoding"
+        ) from exc
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise MalformedFile(
+            f"Line {line} of the file contains a NUL character, so it is not a CSV "
+            "file: save it again as CSV UTF-8"
+        )
+    return text
+
+
+def _csv_rows(content: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The header (lower case) and each row as (line, {column: value}), read
+    strictly; MalformedFile for anything a CSV writer would not produce."""
+    reader = csv.reader(io.StringIO(content, newline=""), strict=True)
+    try:
+        header_row = next(reader, [])
+        header = [name.replace("\ufeff", "").strip().lower() for name in header_row]
+        missing = [COLUMN_LABELS[c] + f" ({c})" for c in REQUIRED_COLUMNS if c not in header]
+        if missing:
+            raise MalformedFile(f"The file has no column for: {', '.join(missing)}")
+        rows: list[tuple[int, dict[str, str]]] = []
+        for line, raw in enumerate(reader, start=2):
+            if sum(len(value) for value in raw) > MAX_ROW_CHARS:
+                raise MalformedFile(
+                    f"Line {line} of the file is longer than {MAX_ROW_CHARS:,} characters: "
+                    "it is not a row of learner details"
+                )
+            values = {
+                column: raw[position].strip()
+                for position, column in enumerate(header)
+                if column in COLUMNS and position < len(raw)
+            }
+            if not any(values.values()):
+                continue
+            rows.append((line, {column: values.get(column, "") for column in COLUMNS}))
+            if len(rows) > MAX_ROWS:
+                raise MalformedFile(f"The file has more than {MAX_ROWS:,} rows: split it")
+    except csv.Error as exc:
+        reason = next(
+            (plain for known, plain in _CSV_PROBLEMS if known in str(exc)), "it is not valid CSV"
+        )
+        raise MalformedFile(f"Line {reader.line_num} of the file cannot be read: {reason}") from exc
+    if not rows:
+        raise MalformedFile("The file has no learners in it")
+    return header, rows
+
+
+def import_file_errors(content: str) -> list[str]:
+    """Why the file as a whole cannot be read (nothing when it can)."""
+    try:
+        _csv_rows(content)
+    except MalformedFile as exc:
+        return [str(exc)]
+    return []
+
+
 def import_check_content(*, user, content: str) -> ImportCheck:
     """Every row's errors and likely duplicates. Reads only; saves nothing."""
-    reader = csv.DictReader(io.StringIO(content))
-    header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
-    missing = [COLUMN_LABELS[c] + f" ({c})" for c in REQUIRED_COLUMNS if c not in header]
-    if missing:
-        return ImportCheck(
-            rows=[], file_errors=[f"The file has no column for: {', '.join(missing)}"]
-        )
-    reader.fieldnames = header
+    try:
+        _header, parsed = _csv_rows(content)
+    except MalformedFile as exc:
+        return ImportCheck(rows=[], file_errors=[str(exc)])
     prisons = {p.code.upper(): p for p in prisons_for_user(user)}
     today = timezone.localdate()
-    rows: list[ImportRow] = []
-    for line, raw in enumerate(reader, start=2):
-        values = {c: (raw.get(c) or "").strip() for c in COLUMNS}
-        if not any(values.values()):
-            continue
-        rows.append(ImportRow(line=line, values=values))
-        if len(rows) > MAX_ROWS:
-            return ImportCheck(
-                rows=[], file_errors=[f"The file has more than {MAX_ROWS:,} rows: split it"]
-            )
-    if not rows:
-        return ImportCheck(rows=[], file_errors=["The file has no learners in it"])
+    rows = [ImportRow(line=line, values=values) for line, values in parsed]
 
     seen_numbers: dict[str, int] = {}
     for row in rows:
@@ -209,7 +285,8 @@ def import_upload(*, actor, filename: str, content: str) -> tuple[ImportRun, Imp
     check = import_check_content(user=actor, content=content)
     run = ImportRun.objects.create(
         uploaded_by=actor,
-        filename=filename[:255],
+        # Shown on the preview until the import is committed; control characters dropped.
+        filename="".join(char for char in filename if char.isprintable())[:255],
         content=content,
         row_count=len(check.rows),
         error_count=len(check.error_rows) + len(check.file_errors),
@@ -272,7 +349,8 @@ def import_commit(*, actor, run: ImportRun, duplicates_checked: bool) -> int:
             TimelineEvent(
                 learner_id=learner.pk,
                 kind=TimelineKind.ENROLMENT,
-                summary=f"Enrolled at {learner.prison.name} (imported from {run.filename})",
+                # No file name: it may name people, and outlives the file.
+                summary=f"Enrolled at {learner.prison.name} (imported from a CSV file)",
                 actor=actor,
                 occurred_at=now,
                 object_type="learners.learner",
@@ -285,7 +363,10 @@ def import_commit(*, actor, run: ImportRun, duplicates_checked: bool) -> int:
     run.status = ImportStatus.IMPORTED
     run.imported_count = len(learners)
     run.imported_at = now
-    run.save(update_fields=["status", "imported_count", "imported_at"])
+    # The file has done its work: the learners' records now hold what it said.
+    run.content = ""
+    run.filename = ""
+    run.save(update_fields=["status", "imported_count", "imported_at", "content", "filename"])
     audit_record(
         actor=actor,
         action="learner.import",
@@ -293,3 +374,10 @@ def import_commit(*, actor, run: ImportRun, duplicates_checked: bool) -> int:
         detail={"rows": len(learners), "duplicates_flagged": len(check.duplicate_rows)},
     )
     return len(learners)
+
+
+def import_previews_expired(now: dt.datetime):
+    """Checked files never imported, older than IMPORT_FILE_KEPT (for retention)."""
+    return ImportRun.objects.filter(
+        status=ImportStatus.PREVIEWED, created_at__lt=now - IMPORT_FILE_KEPT
+    )

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -36,3 +37,46 @@ class ErasureBasis(models.TextChoices):
     UNLAWFUL = "unlawful", "The data was processed unlawfully"
     ERROR = "recorded_in_error", "The record was created in error"
     LEGAL_OBLIGATION = "legal_obligation", "A court order or other legal obligation"
+
+
+class ErasureStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for approval"
+    APPROVED = "approved", "Approved and erased"
+    DECLINED = "declined", "Declined"
+
+
+class ErasureRequest(models.Model):
+    """Erasure takes two people: a director asks, with the basis in law and a reason;
+    another director or the administrator approves (then the learner and this
+    request go) or declines. Linked to the learner, so subject access, erasure and
+    retention find the reason with the rest of the record."""
+
+    learner = models.ForeignKey(
+        "learners.Learner", on_delete=models.CASCADE, related_name="erasure_requests"
+    )
+    basis = models.CharField(max_length=20, choices=ErasureBasis.choices)
+    reason = models.TextField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        max_length=10, choices=ErasureStatus.choices, default=ErasureStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner"],
+                condition=models.Q(status="pending"),
+                name="one_pending_erasure_request_per_learner",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Erasure request {self.pk} for learner {self.learner_id} ({self.status})"

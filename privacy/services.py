@@ -3,23 +3,30 @@ refers to the learner (privacy.records), so new models are covered unasked."""
 
 import datetime as dt
 import json
+import logging
 from typing import Any
 
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.db.models import Max
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
+from accounts.access import Capability, access_for
+from accounts.models import Role
+from audit.database_roles import retention_function_installed
 from audit.models import AuditEvent
 from audit.services import audit_record
+from learners.imports import IMPORT_FILE_KEPT, import_previews_expired
 from learners.models import Learner
-from privacy.models import RetentionRun
+from privacy.models import ErasureRequest, ErasureStatus, RetentionRun
 from privacy.records import HeldRecords, records_held_on, text_fields
 
 REMOVED = "[removed]"
+logger = logging.getLogger(__name__)
 
 
 # Subject access ---------------------------------------------------------------
@@ -152,11 +159,11 @@ def learner_anonymise(*, learner: Learner, actor=None, why: str) -> None:
     )
 
 
-@transaction.atomic
-def learner_erase(*, actor, learner: Learner, basis: str) -> None:
+def _learner_erase(*, actor, learner: Learner, request: ErasureRequest) -> None:
     """Erase a learner: scrub every dependent row, unlink many-to-many links, then
-    delete the learner and everything that cascades. A row whose model protects
-    the link stays, scrubbed. The audit trail keeps only the learner's number."""
+    delete the learner and everything that cascades (the request among them). A row
+    whose model protects the link stays, scrubbed. The audit trail keeps only the
+    learner's number and who asked and approved. Only erasure_approve calls this."""
     held = records_held_on(learner)
     _scrub(held)
     for relation, other in held.links:
@@ -173,7 +180,82 @@ def learner_erase(*, actor, learner: Learner, basis: str) -> None:
         actor=actor,
         action="privacy.erase",
         learner_id=pk,
-        detail={"basis": basis, "deleted": deleted},
+        detail={
+            "basis": request.basis,
+            "deleted": deleted,
+            "request": request.pk,
+            "requested_by": request.requested_by_id,
+        },
+    )
+
+
+# Erasure takes two people ----------------------------------------------------------
+
+ERASURE_APPROVERS = frozenset({Role.DIRECTOR, Role.ADMINISTRATOR})
+
+
+def erasure_may_approve(user, request: ErasureRequest) -> bool:
+    return access_for(user).role in ERASURE_APPROVERS and request.requested_by_id != user.pk
+
+
+@transaction.atomic
+def erasure_request(*, actor, learner: Learner, basis: str, reason: str) -> ErasureRequest:
+    """A director asks for a learner's record to be erased. Nothing is erased until
+    another director or the administrator approves."""
+    access_for(actor).require(Capability.MAKE_REPORTS)
+    Learner.objects.select_for_update().filter(pk=learner.pk).first()
+    if ErasureRequest.objects.filter(learner=learner, status=ErasureStatus.PENDING).exists():
+        raise ValidationError("An erasure of this record has already been asked for.")
+    request = ErasureRequest(learner=learner, basis=basis, reason=reason, requested_by=actor)
+    request.full_clean()
+    request.save()
+    audit_record(
+        actor=actor,
+        action="privacy.erase_request",
+        obj=request,
+        learner_id=learner.pk,
+        detail={"basis": basis},
+    )
+    return request
+
+
+def _pending(request: ErasureRequest, actor) -> ErasureRequest:
+    locked = ErasureRequest.objects.select_for_update().filter(pk=request.pk).first()
+    if locked is None or locked.status != ErasureStatus.PENDING:
+        raise ValidationError("This erasure request has already been decided.")
+    if access_for(actor).role not in ERASURE_APPROVERS:
+        raise PermissionDenied("Only a director or the administrator can decide an erasure.")
+    if locked.requested_by_id == actor.pk:
+        raise PermissionDenied(
+            "You asked for this erasure: another director or the administrator must decide it."
+        )
+    return locked
+
+
+@transaction.atomic
+def erasure_approve(*, actor, request: ErasureRequest) -> None:
+    """The second person approves: the learner's record is erased."""
+    request = _pending(request, actor)
+    _learner_erase(actor=actor, learner=request.learner, request=request)
+    # When a protected row kept the learner, the request stays too, scrubbed.
+    ErasureRequest.objects.filter(pk=request.pk).update(
+        status=ErasureStatus.APPROVED, decided_by=actor, decided_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def erasure_decline(*, actor, request: ErasureRequest) -> None:
+    request = _pending(request, actor)
+    request.status = ErasureStatus.DECLINED
+    request.decided_by = actor
+    request.decided_at = timezone.now()
+    request.save(update_fields=["status", "decided_by", "decided_at"])
+    audit_record(
+        actor=actor,
+        action="privacy.erase_decline",
+        obj=request,
+        learner_id=request.learner_id,
+        detail={"request": request.pk, "requested_by": request.requested_by_id},
     )
 
 
@@ -199,18 +281,21 @@ def learners_past_retention(now: dt.datetime | None = None):
 
 
 def _remove_old_audit_events(cutoff: dt.datetime, *, dry_run: bool) -> int:
+    """Old audit events are removed only by the database's own retention function,
+    which refuses a cutoff younger than the policy (audit.database_roles)."""
     old = AuditEvent.objects.filter(occurred_at__lt=cutoff)
-    count = old.count()
-    if dry_run or not count or connection.vendor != "postgresql":
-        return 0 if not dry_run else count
+    if dry_run:
+        return old.count()
+    if not retention_function_installed(connection):
+        if connection.vendor == "postgresql" and old.exists():
+            logger.warning(
+                "Audit events older than the policy are kept: run "
+                "`manage.py setup_database_roles` to install the retention function."
+            )
+        return 0
     with connection.cursor() as cursor:
-        # The append-only trigger lets deletion through only when this is set,
-        # for this transaction only (audit migration 0003).
-        cursor.execute("SET LOCAL learner_journey.audit_retention = 'on'")
-        cursor.execute("DELETE FROM audit_auditevent WHERE occurred_at < %s", [cutoff])
-        removed = cursor.rowcount
-        cursor.execute("SET LOCAL learner_journey.audit_retention = 'off'")
-    return removed
+        cursor.execute("SELECT audit_remove_expired(%s)", [cutoff])
+        return cursor.fetchone()[0]
 
 
 @transaction.atomic
@@ -230,6 +315,10 @@ def retention_apply(*, dry_run: bool, trigger: str, now: dt.datetime | None = No
             learner_anonymise(learner=learner, why=why)
     audit_cutoff = now - dt.timedelta(days=round(365.25 * policy["audit_years"]))
     audit_removed = _remove_old_audit_events(audit_cutoff, dry_run=dry_run)
+    previews = import_previews_expired(now)
+    previews_removed = previews.count()
+    if not dry_run:
+        previews.delete()
     attempts_cutoff = now - dt.timedelta(days=policy["sign_in_attempt_days"])
     attempts = AccessAttempt.objects.filter(attempt_time__lt=attempts_cutoff)
     attempts_removed = attempts.count()
@@ -251,7 +340,10 @@ def retention_apply(*, dry_run: bool, trigger: str, now: dt.datetime | None = No
         f"{'Would remove' if dry_run else 'Removed'} {audit_removed} audit event(s) older "
         f"than {audit_cutoff:%d %B %Y} ({policy['audit_years']} years) and "
         f"{attempts_removed} sign-in attempt record(s) older than "
-        f"{policy['sign_in_attempt_days']} days."
+        f"{policy['sign_in_attempt_days']} days. "
+        f"{'Would delete' if dry_run else 'Deleted'} {previews_removed} uploaded import "
+        f"file(s) checked but not imported within {IMPORT_FILE_KEPT.total_seconds() / 3600:.0f} "
+        "hours."
     )
     run.finished_at = timezone.now()
     run.save()

@@ -12,4 +12,6 @@ urlpatterns = [
         name="subject_access_json",
     ),
     path("learners/<int:pk>/erase/", views.erase, name="erase"),
+    path("erasure-requests/", views.erasure_requests, name="erasure_requests"),
+    path("erasure-requests/<int:pk>/", views.erasure_decide, name="erasure_decide"),
 ]

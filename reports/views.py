@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import Capability, access_for
+from audit.services import audit_parameters
 from learners.forms import CaseloadFilterForm
 from learners.selectors import caseload_for_user, learner_for_user
 from reports.csv_export import caseload_rows, csv_response, impact_rows
@@ -113,7 +114,8 @@ def caseload_csv(request: HttpRequest) -> HttpResponse:
         action="learners.caseload_csv",
         detail={
             "learners": learners.count(),
-            "filters": {key: str(value) for key, value in filters.items() if value},
+            # Ids and choices only: a search is recorded as "used", never its text.
+            "filters": audit_parameters(form) if request.GET else {},
         },
     )
     return csv_response(caseload_rows(learners), f"caseload-{timezone.localdate():%Y%m%d}.csv")

@@ -4,6 +4,7 @@ Each app adds the records its routes need in `tests/routes/<app>.py: build(world
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +23,8 @@ class World:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def build(cls) -> World:
+    def build(cls, make_learner: Callable[[Any, dict[Who, Any]], Any] | None = None) -> World:
+        """`make_learner(prison, users)` makes `learner` another way (e.g. by import)."""
         prison = PrisonFactory(code="HMI", name="HMP Humber")
         other = PrisonFactory(code="RSI", name="HMP Risley")
         users = {
@@ -37,8 +39,12 @@ class World:
                 role=Role.REGIONAL_MANAGER, prisons=[other], full_name="Oscar Elsewhere"
             ),
         }
-        learner = LearnerFactory(
-            prison=prison, first_name="Jamie", last_name="Doyle", tutor=users[Who.TUTOR]
+        learner = (
+            make_learner(prison, users)
+            if make_learner is not None
+            else LearnerFactory(
+                prison=prison, first_name="Jamie", last_name="Doyle", tutor=users[Who.TUTOR]
+            )
         )
         ConsentFactory(learner=learner)
         other_learner = LearnerFactory(prison=other, first_name="Casey", last_name="Far")

@@ -63,11 +63,13 @@ def test_preview_shows_every_rows_errors_and_saves_nothing(client, regional_mana
     assert run.status == ImportStatus.PREVIEWED
 
 
-def test_missing_columns_are_reported(client, regional_manager):
+def test_missing_columns_are_reported_on_the_form(client, regional_manager):
     client.force_login(regional_manager)
     response = _upload(client, "prison_number,first_name\nA1000AA,Ryan\n")
-    html = client.get(response["Location"]).content.decode()
+    html = response.content.decode()
+    assert response.status_code == 200
     assert "The file has no column for" in html and "Date of birth" in html
+    assert not ImportRun.objects.exists()
 
 
 def test_a_file_that_is_not_csv_is_refused(client, regional_manager):
@@ -139,3 +141,40 @@ def test_ten_thousand_rows_check_and_import_within_a_request(client, regional_ma
     assert Learner.objects.count() == 10_000
     print(f"10,000 rows: check {checked - started:.1f} s, import {finished - checked:.1f} s")  # noqa: T201
     assert finished - started < 30
+
+
+def test_an_imported_file_is_not_kept_and_names_no_file_on_the_timeline(
+    client, regional_manager, prison
+):
+    client.force_login(regional_manager)
+    run_url = _upload(client, HEADER + _row("A1000AA", last="Zqfilesurname"), "Zqfile.csv")[
+        "Location"
+    ]
+    assert "Zqfile.csv" in client.get(run_url).content.decode()  # shown while it is checked
+    assert client.post(run_url).status_code == 302
+    run = ImportRun.objects.get()
+    assert (run.content, run.filename) == ("", "")
+    assert (run.row_count, run.imported_count) == (1, 1)  # counts are kept
+    summary = TimelineEvent.objects.get(kind="enrolment").summary
+    assert summary == "Enrolled at HMP Humber (imported from a CSV file)"
+    assert "imported on" in client.get(run_url).content.decode()
+
+
+def test_a_file_never_imported_is_deleted_by_retention_after_a_day(
+    client, regional_manager, prison
+):
+    from django.core.management import call_command
+    from freezegun import freeze_time
+
+    client.force_login(regional_manager)
+    with freeze_time(dt.datetime.now(tz=dt.UTC) - dt.timedelta(hours=25)):
+        _upload(client, HEADER + _row("A1000AA"))
+    client.force_login(regional_manager)  # a new session: the old one is idle
+    assert _upload(client, HEADER + _row("B2000BB")).status_code == 302
+    call_command("apply_retention")
+    assert list(ImportRun.objects.values_list("row_count", "content")) == [
+        (1, HEADER + _row("B2000BB"))
+    ]
+    from privacy.models import RetentionRun
+
+    assert "Deleted 1 uploaded import file(s)" in RetentionRun.objects.get().summary

@@ -77,7 +77,7 @@ def test_caseload_csv_follows_the_caseload_filters(client, director, prison, oth
     event = AuditEvent.objects.get(action="learners.caseload_csv")
     assert event.detail == {
         "learners": 1,
-        "filters": {"prison_id": str(other_prison.pk), "sort": "name"},
+        "filters": {"prison": str(other_prison.pk)},
     }
 
 

@@ -1,3 +1,6 @@
+from accounts.models import Role
+from privacy.models import ErasureBasis, ErasureRequest
+from tests.factories import UserFactory
 from tests.routes import Route, everyone
 
 
@@ -22,5 +25,34 @@ ROUTES = [
         get=everyone(403, director=200),
         post=everyone(403, director=400),
         kwargs=_learner,
+    ),
+]
+
+
+def build(world) -> None:
+    # An erasure asked for by a second director, for the world's director or the
+    # administrator to decide (the person who asked may not).
+    asker = UserFactory(role=Role.DIRECTOR, full_name="Dev Second-Director")
+    world.extra["erasure_request"] = ErasureRequest.objects.create(
+        learner=world.other_learner,
+        basis=ErasureBasis.ARTICLE_17,
+        reason="The learner wrote asking for erasure.",
+        requested_by=asker,
+    )
+
+
+def _erasure(world):
+    return {"pk": world.extra["erasure_request"].pk}
+
+
+# Erasure takes two people: directors and the administrator decide requests.
+ROUTES += [
+    Route("privacy:erasure_requests", get=everyone(403, director=200, admin=200)),
+    # An empty POST is refused with the form's errors; decisions are tested in tests/privacy.
+    Route(
+        "privacy:erasure_decide",
+        get=everyone(403, director=200, admin=200),
+        post=everyone(403, director=400, admin=400),
+        kwargs=_erasure,
     ),
 ]

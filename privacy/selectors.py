@@ -1,0 +1,50 @@
+"""Reads for data protection pages. Erasure requests are decided by a director or
+the administrator who did not ask for them; everyone else is refused (403)."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from accounts.access import Capability, access_for
+from learners.models import Learner
+from learners.selectors import learner_list_for_user
+from privacy.models import ErasureRequest, ErasureStatus
+from privacy.services import ERASURE_APPROVERS
+
+
+def _require_approver(user) -> None:
+    if access_for(user).role not in ERASURE_APPROVERS:
+        raise PermissionDenied("Only a director or the administrator can decide an erasure.")
+
+
+def erasure_requests_pending_for_user(user) -> QuerySet[ErasureRequest]:
+    _require_approver(user)
+    learners = learner_list_for_user(user, capability=Capability.VIEW_LEARNER_IDENTITY)
+    return (
+        ErasureRequest.objects.filter(status=ErasureStatus.PENDING, learner__in=learners)
+        .select_related("learner", "learner__prison", "requested_by")
+        .order_by("requested_at", "pk")
+    )
+
+
+def erasure_request_for_user(user, pk: int) -> ErasureRequest:
+    """A pending request the user may decide: 403 for other roles and for the person
+    who asked, 404 when there is no such pending request."""
+    try:
+        request = erasure_requests_pending_for_user(user).get(pk=pk)
+    except (ErasureRequest.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("No erasure request found.") from exc
+    if request.requested_by_id == user.pk:
+        raise PermissionDenied(
+            "You asked for this erasure: another director or the administrator must decide it."
+        )
+    return request
+
+
+def erasure_request_pending_for_learner(learner: Learner) -> ErasureRequest | None:
+    """For a page that already passed the learner's gate."""
+    return (
+        ErasureRequest.objects.filter(learner=learner, status=ErasureStatus.PENDING)
+        .select_related("requested_by")
+        .first()
+    )
