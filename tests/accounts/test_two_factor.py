@@ -184,3 +184,35 @@ def test_the_admin_cannot_read_anyones_second_factor(client, administrator, tuto
     ):
         with pytest.raises(NoReverseMatch):
             reverse(name)
+
+
+def test_the_code_prompt_shows_nothing_about_the_person(client, make_user):
+    """Someone with only the password learns nothing: no name, role or unread count."""
+    user = make_user(full_name="Zebedee Quartermaine")
+    confirmed_device_for(user)
+    password_only(client, user)
+    for url in (reverse("accounts:two_factor"), reverse("accounts:two_factor_setup")):
+        html = client.get(url, follow=True).content.decode()
+        assert "Zebedee" not in html and "Quartermaine" not in html
+        assert "Tutor" not in html
+        assert 'data-testid="signed-in-user"' not in html
+        assert 'data-testid="header-notifications"' not in html and "unread" not in html
+        assert "Change your password" not in html
+        assert "Service navigation" not in html
+
+
+def test_the_setup_page_shows_nothing_about_the_person(client, make_user):
+    user = make_user(full_name="Zebedee Quartermaine")
+    password_only(client, user)
+    html = client.get(reverse("accounts:two_factor_setup")).content.decode()
+    assert "Set up your authenticator app" in html
+    assert "Zebedee" not in html and "Tutor" not in html
+    assert 'data-testid="signed-in-user"' not in html
+
+
+def test_once_the_code_is_given_the_header_shows_the_person(client, make_user):
+    user = make_user(full_name="Zebedee Quartermaine")
+    password_only(client, user)
+    client.post(reverse("accounts:two_factor"), {"code": totp_code_for(user)})
+    html = client.get(reverse("home")).content.decode()
+    assert "Zebedee Quartermaine" in html and 'data-testid="signed-in-role"' in html
