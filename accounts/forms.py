@@ -7,7 +7,6 @@ from django.contrib.auth.forms import (
     PasswordResetForm,
     SetPasswordForm,
 )
-from django.contrib.sites.shortcuts import get_current_site
 
 SIGN_IN_ERROR = (
     "Enter a correct email address and password. If you have forgotten your "
@@ -69,14 +68,8 @@ class StaffPasswordResetForm(PasswordResetForm):
         self.fields["email"].error_messages["required"] = "Enter your email address"
         self.helper = _helper("email", button="Send reset link")
 
-    def save(self, *, request=None, use_https=False, domain_override=None, **kwargs) -> None:
-        """Queue the email for each account at the address, after the transaction
-        commits; nothing else differs between known and unknown addresses."""
-        from accounts.tasks import password_reset_email_send
-
-        domain = domain_override or get_current_site(request).domain
-        for user in self.get_users(self.cleaned_data["email"]):
-            password_reset_email_send.delay_on_commit(user.pk, domain, use_https)
+    def save(self, *args, **kwargs) -> None:
+        raise NotImplementedError("Reset requests go through accounts.password_reset.")
 
 
 class StaffSetPasswordForm(SetPasswordForm):

@@ -126,3 +126,22 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class PasswordResetRequest(models.Model):
+    """One request for a reset link, kept for the rate-limit window only (an
+    hour). The account and the address are stored as keyed digests, never as
+    typed, and the same row is written whether or not the address has an account."""
+
+    account_digest = models.CharField(max_length=64)
+    address_digest = models.CharField(max_length=64)
+    requested_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["account_digest", "requested_at"], name="reset_account_idx"),
+            models.Index(fields=["address_digest", "requested_at"], name="reset_address_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Password reset request at {self.requested_at:%Y-%m-%d %H:%M}"

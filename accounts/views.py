@@ -14,7 +14,9 @@ from accounts.forms import (
     TwoFactorCodeForm,
 )
 from accounts.home import home_sections
+from accounts.password_reset import password_reset_request, wait_message
 from accounts.selectors import prisons_for_user
+from accounts.tasks import password_changed_email_queue
 from accounts.two_factor import (
     backup_codes_for,
     backup_codes_regenerate,
@@ -25,6 +27,7 @@ from accounts.two_factor import (
     two_factor_enrol,
     two_factor_verify,
 )
+from audit.client_address import client_address
 from audit.services import audit_record
 
 TWO_FACTOR_ERROR = "Enter the current code from your authenticator app, or an unused backup code"
@@ -53,6 +56,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         response = super().form_valid(form)
         audit_record(actor=self.request.user, action="auth.password_change", obj=form.user)
+        password_changed_email_queue(form.user)
         return response
 
 
@@ -61,12 +65,21 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Asks for a reset link. The same answer, work and time whether or not the
+    address has an account; limited per account and per address."""
+
     form_class = StaffPasswordResetForm
     template_name = "accounts/password_reset.html"
-    email_template_name = "accounts/email/password_reset.txt"
-    html_email_template_name = "accounts/email/password_reset.html"
-    subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_sent")
+
+    def form_valid(self, form):
+        wait = password_reset_request(
+            email=form.cleaned_data["email"], address=client_address(self.request)
+        )
+        if wait is not None:
+            form.add_error("email", wait_message(wait))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return redirect(self.success_url)
 
 
 class PasswordResetSentView(auth_views.PasswordResetDoneView):
@@ -86,6 +99,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
             obj=form.user,
             actor_label=form.user.email,
         )
+        password_changed_email_queue(form.user)
         return response
 
 

@@ -157,6 +157,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.password_rules.CommonPasswordVariantsValidator"},
 ]
 
+# A reset link works for an hour; at most 3 links an hour for one address typed
+# and 10 from one client address (accounts.password_reset).
+PASSWORD_RESET_TIMEOUT = 3600
+PASSWORD_RESET_LIMIT_PER_ACCOUNT = 3
+PASSWORD_RESET_LIMIT_PER_ADDRESS = 10
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
