@@ -78,10 +78,17 @@ class StaffSetPasswordForm(SetPasswordForm):
         self.helper = _helper("new_password1", "new_password2", button="Set password")
 
 
-LOCKED_OUT_MESSAGE = (
-    "You cannot sign in for 15 minutes because of too many attempts. Try again later, "
-    "or ask an administrator to help."
-)
+def locked_out_message(wait) -> str:
+    """What a locked-out person is told: how long to wait, and nothing about
+    whether the account exists."""
+    import math
+
+    minutes = max(1, math.ceil(wait.total_seconds() / 60))
+    unit = "minute" if minutes == 1 else "minutes"
+    return (
+        f"You cannot sign in for the next {minutes} {unit} because of too many failed "
+        "attempts. Try again after that, or ask an administrator to help."
+    )
 
 
 class TwoFactorCodeForm(forms.Form):

@@ -17,6 +17,7 @@ from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.lockout import clear_failures, second_factor_failed
 from audit.models import Outcome
 from audit.services import audit_record
 
@@ -83,6 +84,7 @@ def two_factor_enrol(*, request, device: TOTPDevice, token: str) -> bool:
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     _new_backup_codes(user)
     _complete_sign_in(request, device)
+    clear_failures(user)
     audit_record(actor=user, action="auth.two_factor_enrol", obj=user)
     return True
 
@@ -94,8 +96,10 @@ def two_factor_verify(*, request, token: str) -> bool:
     device = match_token(user, token)
     if device is None:
         audit_record(actor=user, action="auth.two_factor", outcome=Outcome.FAILURE)
+        second_factor_failed(request, user)
         return False
     _complete_sign_in(request, device)
+    clear_failures(user)
     audit_record(
         actor=user,
         action="auth.two_factor",

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render, resolve_url
@@ -14,6 +15,7 @@ from accounts.forms import (
     TwoFactorCodeForm,
 )
 from accounts.home import home_sections
+from accounts.lockout import is_locked_out, lockout_response
 from accounts.password_reset import password_reset_request, wait_message
 from accounts.selectors import prisons_for_user
 from accounts.tasks import password_changed_email_queue
@@ -125,17 +127,28 @@ def _next_url(request) -> str:
     return resolve_url("home")
 
 
+def _locked_out(request):
+    """Sign the half-signed-in person out and show how long to wait."""
+    credentials = {"username": request.user.email}
+    logout(request)
+    return lockout_response(request, credentials)
+
+
 @require_http_methods(["GET", "POST"])
 def two_factor(request):
-    """The code prompt after the password."""
+    """The code prompt after the password. A wrong code counts towards the lockout."""
     if request.user.is_verified():
         return redirect(_next_url(request))
     if not has_confirmed_device(request.user):
         return redirect_to_login(_next_url(request), resolve_url("accounts:two_factor_setup"))
+    if is_locked_out(request, request.user):
+        return _locked_out(request)
     form = TwoFactorCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if two_factor_verify(request=request, token=form.cleaned_data["code"]):
             return redirect(_next_url(request))
+        if is_locked_out(request, request.user):
+            return _locked_out(request)
         form.add_error("code", TWO_FACTOR_ERROR)
     return render(
         request,

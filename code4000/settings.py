@@ -225,15 +225,21 @@ OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Learner Journey")
 OTP_TOTP_THROTTLE_FACTOR = 1
 TWO_FACTOR_BACKUP_CODES = 10
 
-# Lockout (django-axes): 5 failures for the same account from the same address
-# lock that pair out for 15 minutes, even with the right password.
+# Lockout (django-axes, see accounts/lockout.py): 5 failures (wrong passwords or
+# security codes) for one account, from any addresses, lock the account for 15
+# minutes, even with the right password; 20 failures from one address lock that
+# address (staff in one prison share an address). Both factors clear the count.
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = 5
+LOCKOUT_ADDRESS_FAILURE_LIMIT = 20
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
 AXES_CLIENT_IP_CALLABLE = "accounts.lockout.lockout_ip_address"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
-AXES_RESET_ON_SUCCESS = True
+AXES_RESET_ON_SUCCESS = False
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_SENSITIVE_PARAMETERS = ["code", "new_password1", "new_password2", "old_password"]
 AXES_VERBOSE = False
 AXES_DISABLE_ACCESS_LOG = True
 
