@@ -117,3 +117,36 @@ class TwoFactorCodeForm(forms.Form):
 
     def clean_code(self) -> str:
         return "".join(self.cleaned_data["code"].split()).lower()
+
+
+class BackupCodesForm(forms.Form):
+    """Making new backup codes: the password and a code from the app, again."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password"},
+    )
+    code = forms.CharField(
+        label="Security code from your authenticator app",
+        help_text="The 6-digit code your app shows now. A backup code does not work here.",
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+        error_messages={"required": "Enter the code from your authenticator app"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field("password"),
+            Field.text("code", field_width=10),
+            Button("submit", "Make new backup codes"),
+        )
+
+    def clean_code(self) -> str:
+        return "".join(self.cleaned_data["code"].split())

@@ -1,4 +1,3 @@
-from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
@@ -8,6 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.forms import (
+    BackupCodesForm,
     SignInForm,
     StaffPasswordChangeForm,
     StaffPasswordResetForm,
@@ -20,7 +20,7 @@ from accounts.password_reset import password_reset_request, wait_message
 from accounts.selectors import prisons_for_user
 from accounts.tasks import password_changed_email_queue
 from accounts.two_factor import (
-    backup_codes_for,
+    backup_codes_left,
     backup_codes_regenerate,
     has_confirmed_device,
     qr_code_data_uri,
@@ -166,12 +166,9 @@ def two_factor_setup(request):
     device = totp_device_pending(request.user)
     form = TwoFactorCodeForm(request.POST or None, button="Confirm and continue")
     if request.method == "POST" and form.is_valid():
-        if two_factor_enrol(request=request, device=device, token=form.cleaned_data["code"]):
-            messages.success(
-                request,
-                "Your authenticator app is set up. Keep these backup codes somewhere safe.",
-            )
-            return redirect("accounts:backup_codes")
+        codes = two_factor_enrol(request=request, device=device, token=form.cleaned_data["code"])
+        if codes is not None:
+            return _show_new_codes(request, codes, first_time=True)
         form.add_error("code", TWO_FACTOR_ERROR)
     return render(
         request,
@@ -185,11 +182,37 @@ def two_factor_setup(request):
     )
 
 
+def _show_new_codes(request, codes: list[str], *, first_time: bool = False):
+    """The one time the codes are shown: only their digests are kept."""
+    return render(
+        request,
+        "accounts/backup_codes_new.html",
+        {"codes": codes, "first_time": first_time, "next": _next_url(request)},
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def backup_codes(request):
-    """The person's unused backup codes; a new set replaces them all."""
-    if request.method == "POST":
-        backup_codes_regenerate(user=request.user)
-        messages.success(request, "You have new backup codes. The old ones no longer work.")
-        return redirect("accounts:backup_codes")
-    return render(request, "accounts/backup_codes.html", {"codes": backup_codes_for(request.user)})
+    """How many backup codes are left, and a new set (which replaces them all)
+    for the password and a code from the app, typed again."""
+    if is_locked_out(request, request.user):
+        return _locked_out(request)
+    form = BackupCodesForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        codes, errors = backup_codes_regenerate(
+            request=request,
+            password=form.cleaned_data["password"],
+            code=form.cleaned_data["code"],
+        )
+        if codes:
+            return _show_new_codes(request, codes)
+        if is_locked_out(request, request.user):
+            return _locked_out(request)
+        for field, message in errors.items():
+            form.add_error(field, message)
+    return render(
+        request,
+        "accounts/backup_codes.html",
+        {"form": form, "left": backup_codes_left(request.user)},
+        status=400 if form.errors else 200,
+    )
