@@ -29,7 +29,7 @@ from accounts.models import BackupCode, BackupCodeDevice
 from audit.models import Outcome
 from audit.services import audit_record
 
-WRONG_PASSWORD = "Your password is not right. Enter the password you sign in with"  # noqa: S105  # nosec B105 - a message
+WRONG_PASSWORD = "Your password is not right. Enter the password you sign in with"  # noqa: S105 - a message  # nosec B105
 APP_DEVICE_NAME = "Authenticator app"
 BACKUP_DEVICE_NAME = "Backup codes"
 
