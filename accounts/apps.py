@@ -8,7 +8,11 @@ class AccountsConfig(AppConfig):
     verbose_name = "Staff and prisons"
 
     def ready(self) -> None:
-        from accounts import signals  # noqa: F401
+        from django.conf import settings
+
+        from accounts import one_line_text, signals  # noqa: F401
+
+        one_line_text.install(settings.BASE_DIR)
 
 
 class LearnerJourneyAdminConfig(admin_apps.AdminConfig):

@@ -3,13 +3,24 @@ from accounts.models import Role
 from accounts.navigation import navigation_for
 
 
+def fully_signed_in(user) -> bool:
+    """Password and security code both given. Until then a page shows nothing
+    about the person: someone who has only the password learns no name, role
+    or unread count."""
+    if user is None or not user.is_authenticated:
+        return False
+    is_verified = getattr(user, "is_verified", None)
+    return bool(is_verified and is_verified())
+
+
 def navigation(request) -> dict[str, object]:
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {"navigation": []}
+    if not fully_signed_in(user):
+        return {"navigation": [], "signed_in": False}
     access = access_for(user)
     return {
         "navigation": navigation_for(user, request.path),
         "access": access,
+        "signed_in": True,
         "user_role_label": Role(user.role).label if user.role in Role.values else "",
     }

@@ -7,7 +7,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Prison, Region, Role, User
 
-DEMO_PASSWORD = "learner-journey-demo"  # noqa: S105 - demo only, printed on purpose  # nosec B105
+DEMO_PASSWORD = "plum-orbit-harbour-lantern"  # noqa: S105 - demo only, printed on purpose  # nosec B105
 # Every demo user's authenticator app is pre-registered with this key (base32), so a
 # first look needs no phone: `manage.py demo_code` prints the current code, or add
 # the key to any authenticator app. Real users enrol their own app with a QR code.

@@ -7,7 +7,6 @@ from django.contrib.auth.forms import (
     PasswordResetForm,
     SetPasswordForm,
 )
-from django.contrib.sites.shortcuts import get_current_site
 
 SIGN_IN_ERROR = (
     "Enter a correct email address and password. If you have forgotten your "
@@ -69,14 +68,8 @@ class StaffPasswordResetForm(PasswordResetForm):
         self.fields["email"].error_messages["required"] = "Enter your email address"
         self.helper = _helper("email", button="Send reset link")
 
-    def save(self, *, request=None, use_https=False, domain_override=None, **kwargs) -> None:
-        """Queue the email for each account at the address, after the transaction
-        commits; nothing else differs between known and unknown addresses."""
-        from accounts.tasks import password_reset_email_send
-
-        domain = domain_override or get_current_site(request).domain
-        for user in self.get_users(self.cleaned_data["email"]):
-            password_reset_email_send.delay_on_commit(user.pk, domain, use_https)
+    def save(self, *args, **kwargs) -> None:
+        raise NotImplementedError("Reset requests go through accounts.password_reset.")
 
 
 class StaffSetPasswordForm(SetPasswordForm):
@@ -85,10 +78,17 @@ class StaffSetPasswordForm(SetPasswordForm):
         self.helper = _helper("new_password1", "new_password2", button="Set password")
 
 
-LOCKED_OUT_MESSAGE = (
-    "You cannot sign in for 15 minutes because of too many attempts. Try again later, "
-    "or ask an administrator to help."
-)
+def locked_out_message(wait) -> str:
+    """What a locked-out person is told: how long to wait, and nothing about
+    whether the account exists."""
+    import math
+
+    minutes = max(1, math.ceil(wait.total_seconds() / 60))
+    unit = "minute" if minutes == 1 else "minutes"
+    return (
+        f"You cannot sign in for the next {minutes} {unit} because of too many failed "
+        "attempts. Try again after that, or ask an administrator to help."
+    )
 
 
 class TwoFactorCodeForm(forms.Form):
@@ -117,3 +117,36 @@ class TwoFactorCodeForm(forms.Form):
 
     def clean_code(self) -> str:
         return "".join(self.cleaned_data["code"].split()).lower()
+
+
+class BackupCodesForm(forms.Form):
+    """Making new backup codes: the password and a code from the app, again."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password"},
+    )
+    code = forms.CharField(
+        label="Security code from your authenticator app",
+        help_text="The 6-digit code your app shows now. A backup code does not work here.",
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+        error_messages={"required": "Enter the code from your authenticator app"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field("password"),
+            Field.text("code", field_width=10),
+            Button("submit", "Make new backup codes"),
+        )
+
+    def clean_code(self) -> str:
+        return "".join(self.cleaned_data["code"].split())

@@ -3,6 +3,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django_otp.models import Device
 
 
 class Region(models.Model):
@@ -126,3 +127,58 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class PasswordResetRequest(models.Model):
+    """One request for a reset link, kept for the rate-limit window only (an
+    hour). The account and the address are stored as keyed digests, never as
+    typed, and the same row is written whether or not the address has an account."""
+
+    account_digest = models.CharField(max_length=64)
+    address_digest = models.CharField(max_length=64)
+    requested_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["account_digest", "requested_at"], name="reset_account_idx"),
+            models.Index(fields=["address_digest", "requested_at"], name="reset_address_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Password reset request at {self.requested_at:%Y-%m-%d %H:%M}"
+
+
+class BackupCodeDevice(Device):
+    """A person's backup codes as one django-otp device, so a backup code signs
+    in like the app does. The codes themselves are BackupCode rows, each kept
+    only as a keyed digest (accounts.two_factor); a code is deleted when used."""
+
+    class Meta:
+        verbose_name = "backup codes"
+        verbose_name_plural = "backup codes"
+
+    def verify_token(self, token) -> bool:
+        from accounts.two_factor import backup_code_digest
+
+        digest = backup_code_digest(user_id=self.user_id, code=str(token))
+        if digest is None:
+            return False
+        deleted, _ = BackupCode.objects.filter(user_id=self.user_id, digest=digest).delete()
+        return deleted > 0
+
+
+class BackupCode(models.Model):
+    """One unused backup code, as an HMAC-SHA256 digest keyed by SECRET_KEY: the
+    code is shown once, when made, and cannot be read back from the database."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="backup_codes")
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "digest"], name="backup_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Backup code of {self.user}"

@@ -6,6 +6,7 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from accounts.lockout import SECOND_FACTOR
 from accounts.middleware import SIGNED_IN_AT
 from audit.models import Outcome
 from audit.services import audit_record
@@ -21,6 +22,8 @@ def audit_sign_in(sender, request, user, **kwargs) -> None:
 
 @receiver(user_login_failed, dispatch_uid="audit_sign_in_failed")
 def audit_sign_in_failed(sender, credentials, request=None, **kwargs) -> None:
+    if credentials.get(SECOND_FACTOR):
+        return  # a wrong security code: audited as auth.two_factor by the service
     typed = str(credentials.get("username") or credentials.get("email") or "")[:254]
     audit_record(actor=None, action="auth.sign_in", outcome=Outcome.FAILURE, actor_label=typed)
 

@@ -1,4 +1,4 @@
-from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render, resolve_url
@@ -7,6 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.forms import (
+    BackupCodesForm,
     SignInForm,
     StaffPasswordChangeForm,
     StaffPasswordResetForm,
@@ -14,9 +15,12 @@ from accounts.forms import (
     TwoFactorCodeForm,
 )
 from accounts.home import home_sections
+from accounts.lockout import is_locked_out, lockout_response
+from accounts.password_reset import password_reset_request, wait_message
 from accounts.selectors import prisons_for_user
+from accounts.tasks import password_changed_email_queue
 from accounts.two_factor import (
-    backup_codes_for,
+    backup_codes_left,
     backup_codes_regenerate,
     has_confirmed_device,
     qr_code_data_uri,
@@ -25,6 +29,7 @@ from accounts.two_factor import (
     two_factor_enrol,
     two_factor_verify,
 )
+from audit.client_address import client_address
 from audit.services import audit_record
 
 TWO_FACTOR_ERROR = "Enter the current code from your authenticator app, or an unused backup code"
@@ -53,6 +58,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         response = super().form_valid(form)
         audit_record(actor=self.request.user, action="auth.password_change", obj=form.user)
+        password_changed_email_queue(form.user)
         return response
 
 
@@ -61,12 +67,21 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Asks for a reset link. The same answer, work and time whether or not the
+    address has an account; limited per account and per address."""
+
     form_class = StaffPasswordResetForm
     template_name = "accounts/password_reset.html"
-    email_template_name = "accounts/email/password_reset.txt"
-    html_email_template_name = "accounts/email/password_reset.html"
-    subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_sent")
+
+    def form_valid(self, form):
+        wait = password_reset_request(
+            email=form.cleaned_data["email"], address=client_address(self.request)
+        )
+        if wait is not None:
+            form.add_error("email", wait_message(wait))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return redirect(self.success_url)
 
 
 class PasswordResetSentView(auth_views.PasswordResetDoneView):
@@ -86,6 +101,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
             obj=form.user,
             actor_label=form.user.email,
         )
+        password_changed_email_queue(form.user)
         return response
 
 
@@ -111,17 +127,28 @@ def _next_url(request) -> str:
     return resolve_url("home")
 
 
+def _locked_out(request):
+    """Sign the half-signed-in person out and show how long to wait."""
+    credentials = {"username": request.user.email}
+    logout(request)
+    return lockout_response(request, credentials)
+
+
 @require_http_methods(["GET", "POST"])
 def two_factor(request):
-    """The code prompt after the password."""
+    """The code prompt after the password. A wrong code counts towards the lockout."""
     if request.user.is_verified():
         return redirect(_next_url(request))
     if not has_confirmed_device(request.user):
         return redirect_to_login(_next_url(request), resolve_url("accounts:two_factor_setup"))
+    if is_locked_out(request, request.user):
+        return _locked_out(request)
     form = TwoFactorCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if two_factor_verify(request=request, token=form.cleaned_data["code"]):
             return redirect(_next_url(request))
+        if is_locked_out(request, request.user):
+            return _locked_out(request)
         form.add_error("code", TWO_FACTOR_ERROR)
     return render(
         request,
@@ -139,12 +166,9 @@ def two_factor_setup(request):
     device = totp_device_pending(request.user)
     form = TwoFactorCodeForm(request.POST or None, button="Confirm and continue")
     if request.method == "POST" and form.is_valid():
-        if two_factor_enrol(request=request, device=device, token=form.cleaned_data["code"]):
-            messages.success(
-                request,
-                "Your authenticator app is set up. Keep these backup codes somewhere safe.",
-            )
-            return redirect("accounts:backup_codes")
+        codes = two_factor_enrol(request=request, device=device, token=form.cleaned_data["code"])
+        if codes is not None:
+            return _show_new_codes(request, codes, first_time=True)
         form.add_error("code", TWO_FACTOR_ERROR)
     return render(
         request,
@@ -158,11 +182,37 @@ def two_factor_setup(request):
     )
 
 
+def _show_new_codes(request, codes: list[str], *, first_time: bool = False):
+    """The one time the codes are shown: only their digests are kept."""
+    return render(
+        request,
+        "accounts/backup_codes_new.html",
+        {"codes": codes, "first_time": first_time, "next": _next_url(request)},
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def backup_codes(request):
-    """The person's unused backup codes; a new set replaces them all."""
-    if request.method == "POST":
-        backup_codes_regenerate(user=request.user)
-        messages.success(request, "You have new backup codes. The old ones no longer work.")
-        return redirect("accounts:backup_codes")
-    return render(request, "accounts/backup_codes.html", {"codes": backup_codes_for(request.user)})
+    """How many backup codes are left, and a new set (which replaces them all)
+    for the password and a code from the app, typed again."""
+    if is_locked_out(request, request.user):
+        return _locked_out(request)
+    form = BackupCodesForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        codes, errors = backup_codes_regenerate(
+            request=request,
+            password=form.cleaned_data["password"],
+            code=form.cleaned_data["code"],
+        )
+        if codes:
+            return _show_new_codes(request, codes)
+        if is_locked_out(request, request.user):
+            return _locked_out(request)
+        for field, message in errors.items():
+            form.add_error(field, message)
+    return render(
+        request,
+        "accounts/backup_codes.html",
+        {"form": form, "left": backup_codes_left(request.user)},
+        status=400 if form.errors else 200,
+    )

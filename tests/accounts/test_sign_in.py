@@ -107,8 +107,7 @@ def test_password_reset_sends_one_link_and_says_the_same_for_unknown_addresses(
     assert known["Location"] == unknown["Location"] == reverse("accounts:password_reset_sent")
     # The email is made and sent after the request, so the request itself does the
     # same work for a known and an unknown address (no enumeration by timing).
-    assert len(unknown_work) == 0
-    assert len(known_work) >= 1
+    assert len(unknown_work) == len(known_work) >= 1
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [tutor.email]
     assert "/accounts/password-reset/" in mail.outbox[0].body
@@ -120,7 +119,7 @@ def test_password_reset_link_sets_a_new_password(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("accounts:password_reset"), {"email": tutor.email})
     link = next(line for line in mail.outbox[0].body.splitlines() if "password-reset/" in line)
-    path = link.split("testserver", 1)[1]
+    path = link.split("localhost:8000", 1)[1]
     form_page = client.get(path, follow=True)
     assert "Choose a new password" in form_page.content.decode()
     new = "a-long-and-new-passphrase"

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role
+from accounts.one_line_text import ONE_LINE_MESSAGE as ONE_LINE
 from audit.models import AuditEvent
 from learners.models import CourseStatus, Learner, TimelineEvent, TimelineKind
 from tests.factories import LearnerFactory
@@ -195,3 +196,14 @@ def test_enrol_page_offers_only_the_users_prisons(
     html = client.get(URL).content.decode()
     assert prison.name in html
     assert other_prison.name not in html
+
+
+def test_enrolment_shows_the_message_on_the_field_and_saves_nothing(
+    client, regional_manager, enrolment_data
+):
+    client.force_login(regional_manager)
+    response = client.post(URL, enrolment_data(last_name="Doyle\r\nBcc: x@example.org"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["last_name"] == [ONE_LINE]
+    assert ONE_LINE in response.content.decode()
+    assert not Learner.objects.exists()

@@ -27,7 +27,8 @@ ROUTES = [
         post=everyone(REDIRECT),
         page=False,
     ),
-    Route("accounts:backup_codes", get=everyone(200), post=everyone(REDIRECT)),
+    # New codes need the password and an app code: an empty POST is refused.
+    Route("accounts:backup_codes", get=everyone(200), post=everyone(400)),
     Route("accounts:password_change", get=everyone(200), post=everyone(200)),
     Route("accounts:password_change_done", get=everyone(200)),
     Route("accounts:password_reset", get={**PUBLIC}, post={**PUBLIC}, page=False),
