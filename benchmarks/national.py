@@ -238,7 +238,7 @@ def seed(*, scale: float = 1.0, log: Callable[[str], None] = print) -> Seeded:
                     "updated_at": now,
                 }
             )
-        released = set(rng.sample(range(learner_count), learner_count * 2 // 5))
+        released = set(rng.sample(range(learner_count), learner_count * 7 // 20))
         for n in released:
             learners[n]["custody_status"] = CustodyStatus.RELEASED
         counts["learners"] = copy_rows(Learner, learners)
@@ -262,7 +262,7 @@ def seed(*, scale: float = 1.0, log: Callable[[str], None] = print) -> Seeded:
             if row["intake_completed_on"] is None:
                 continue
             learner_id = row["id"]
-            done = 12 if row["graduated_on"] else rng.randint(0, 9)
+            done = 12 if row["graduated_on"] else rng.randint(0, 11)
             for index, module in enumerate(modules[:done]):
                 completion_rows.append(
                     {
@@ -276,7 +276,7 @@ def seed(*, scale: float = 1.0, log: Callable[[str], None] = print) -> Seeded:
                 )
             due = row["intake_completed_on"] + dt.timedelta(weeks=12)
             while due < TODAY:
-                held = due + dt.timedelta(days=rng.randint(-10, 20))
+                held = due + dt.timedelta(days=rng.randint(-14, 10))
                 if held > TODAY:
                     break
                 review_id += 1
