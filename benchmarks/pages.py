@@ -273,13 +273,14 @@ def signed_in_clients(world: World) -> dict[str, object]:
 
 def time_pages(pages: list[Page], clients: dict[str, object], *, rounds: int) -> list[Timing]:
     """One interleaved run: each round opens every page once, in turn. The query
-    count comes from a separate request first (capturing costs time)."""
+    count comes from a separate request after a warm-up one (capturing costs time)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     timings = [Timing(page) for page in pages]
     for timing in timings:
         client = clients[timing.page.user]
+        client.get(timing.page.path)  # warm: the first request also renews the session
         with CaptureQueriesContext(connection) as queries:
             response = client.get(timing.page.path)
         timing.queries = len(queries)
@@ -588,7 +589,7 @@ def main() -> None:
     from benchmarks.national import counts_now
 
     run = markdown(
-        command="make bench " + " ".join(sys.argv[1:]),
+        command="make bench" + (f" BENCH_ARGS='{' '.join(sys.argv[1:])}'" if sys.argv[1:] else ""),
         counts=counts_now(),
         seed_seconds=seed_seconds,
         refresh=refresh,
