@@ -8,7 +8,7 @@ them back; the sequences are moved past them at the end. Columns the seed does n
 name take the model field's default, so a field added later with a default does
 not break the seed.
 
-`scale` shrinks everything in proportion (the smoke test seeds 0.002 of it).
+`scale` shrinks everything in proportion (the smoke test seeds 0.0025 of it).
 """
 
 from __future__ import annotations
