@@ -7,7 +7,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/learner_journey
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 PORT ?= 8000
 
-.PHONY: run test test-browser axe setup static migrate seed lint format constraints clean
+.PHONY: run test test-browser axe setup static migrate seed lint format constraints clean bench
 
 run: setup static ## Set up and start the app on the embedded default (SQLite, no Redis)
 	$(BIN)/python manage.py migrate --no-input -v0
@@ -56,3 +56,11 @@ constraints: ## Re-pin every installed version after a change to pyproject.toml
 
 clean:
 	rm -rf var static/dist static/vendor
+
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/lj_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+bench: setup static ## National-scale benchmark of every key page (not in CI: minutes); BENCH_ARGS=--reseed
+	bash scripts/ensure_services.sh
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) EMAIL_URL=locmem:// \
+		$(BIN)/python benchmarks/pages.py $(BENCH_ARGS)

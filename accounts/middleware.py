@@ -8,6 +8,7 @@ from django.shortcuts import resolve_url
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 SIGNED_IN_AT = "signed_in_at"
+RENEWED_AT = "renewed_at"
 
 # What a person who has given a password but not yet a code may open.
 HALF_SIGNED_IN_URL_NAMES = frozenset(
@@ -32,7 +33,10 @@ class NoStoreForSignedInMiddleware:
 
 class SessionLifetimeMiddleware:
     """Ends a session 12 hours (SESSION_ABSOLUTE_SECONDS) after sign-in, however
-    active it has been. The idle limit is the session cookie's age."""
+    active it has been. The idle limit is the session's age (SESSION_COOKIE_AGE),
+    renewed by saving the session when a request comes SESSION_RENEW_SECONDS or
+    more after the last renewal: an idle session still ends within the limit, and
+    most requests write nothing."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -48,6 +52,9 @@ class SessionLifetimeMiddleware:
                 logout(request)
                 messages.info(request, "You were signed out after 12 hours. Sign in again.")
                 return redirect_to_login(request.get_full_path())
+            renewed = request.session.get(RENEWED_AT)
+            if renewed is None or now - int(renewed) >= settings.SESSION_RENEW_SECONDS:
+                request.session[RENEWED_AT] = now  # marks the session modified: saved
         return self.get_response(request)
 
 

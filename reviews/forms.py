@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Fieldset, Layout
+from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
 from django.utils import timezone
 
@@ -263,32 +263,11 @@ class ReviewForm(forms.Form):
                 widget=forms.RadioSelect,
                 required=False,
             )
-        self.helper = _helper(
-            Field("version"),
-            Field("held_on"),
-            Field.text("participants"),
-            Field.textarea("progress"),
-            Field.radios("attendance", legend_size="s", small=True),
-            Field.textarea("engagement"),
-            Field.radios("rag", legend_size="m"),
-            Field.textarea("rag_reason"),
-            Fieldset(
-                *(
-                    Field.radios(
-                        skill_field_name(s.value), legend_size="s", small=True, inline=True
-                    )
-                    for s in Skill
-                ),
-                legend="Employability skills: how confident is the learner?",
-                legend_size="m",
-            ),
-            Field.textarea("goals_achieved"),
-            Field.textarea("goals_continued"),
-            Field.textarea("goals_new"),
-            Field.textarea("learner_words"),
-            Button.secondary("save_draft", "Save as draft"),
-            Button.primary("complete", "Complete review"),
-        )
+        # Rendered by templates/reviews/includes/review_form.html, not crispy-forms.
+
+    @property
+    def skill_fields(self) -> list[forms.BoundField]:
+        return [self[skill_field_name(skill.value)] for skill in Skill]
 
     @property
     def completing(self) -> bool:

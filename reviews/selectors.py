@@ -45,6 +45,15 @@ def schedule_for(learner: Learner, *, today: dt.date | None = None) -> Schedule:
         Pause(p.started_on, p.ended_on)
         for p in ReviewPause.objects.filter(learner=learner).only("started_on", "ended_on")
     ]
+    return schedule_from(learner, last=last, pauses=pauses, today=today)
+
+
+def schedule_from(
+    learner: Learner, *, last: Review | None, pauses: list[Pause], today: dt.date | None = None
+) -> Schedule:
+    """The schedule from records already read: the learner's latest complete review
+    (by date held, then pk) and their pauses. `schedule_for` reads them for one
+    learner; the nightly refresh (`reviews.refresh`) reads them a chunk at a time."""
     return next_review(
         intake_completed_on=learner.intake_completed_on,
         last_held_on=last.held_on if last else None,

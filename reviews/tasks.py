@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from learners.models import Learner
+from reviews.refresh import schedule_refresh_all
 from reviews.services import schedule_refresh
 
 
@@ -18,14 +19,8 @@ def schedule_refresh_task(learner_id: int) -> str | None:
 
 @shared_task
 def schedule_refresh_all_task() -> int:
-    """Nightly: recompute every learner who may have a review, so dates that depend
-    on today (the pre-release review 'today if four weeks before release has
-    passed') stay right. Returns how many learners were looked at."""
-    learners = Learner.objects.filter(intake_completed_on__isnull=False).exclude(
-        course_status__in=["graduated", "withdrawn"]
-    )
-    count = 0
-    for learner in learners.iterator(chunk_size=500):
-        schedule_refresh(learner)
-        count += 1
-    return count
+    """Nightly: recompute every learner who may have a review date, so dates that
+    depend on today (the pre-release review 'today if four weeks before release has
+    passed') stay right. Batched (reviews.refresh). Returns how many learners were
+    looked at."""
+    return schedule_refresh_all().looked_at

@@ -4,6 +4,8 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from freezegun import freeze_time
 
@@ -14,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_session_ends_after_30_idle_minutes(settings, tutor):
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+    assert not settings.SESSION_SAVE_EVERY_REQUEST  # renewed at most once a minute instead
     with freeze_time() as clock:
         client = StaffClient()
         client.force_login(tutor)
@@ -23,6 +25,54 @@ def test_a_session_ends_after_30_idle_minutes(settings, tutor):
         assert client.get(reverse("home")).status_code == 200
         clock.tick(timedelta(minutes=31))
         assert client.get(reverse("home"))["Location"].startswith(reverse("accounts:sign_in"))
+
+
+def test_a_session_kept_busy_stays_open_past_the_idle_limit(tutor):
+    with freeze_time() as clock:
+        client = StaffClient()
+        client.force_login(tutor)
+        for _ in range(2 * 60 * 2):  # a request every 30 seconds for two hours
+            clock.tick(timedelta(seconds=30))
+            assert client.get(reverse("home")).status_code == 200
+        clock.tick(timedelta(minutes=29))
+        assert client.get(reverse("home")).status_code == 200
+        clock.tick(timedelta(minutes=31))
+        assert client.get(reverse("home"))["Location"].startswith(reverse("accounts:sign_in"))
+
+
+def session_writes(queries) -> list[str]:
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith(("UPDATE", "INSERT")) and '"django_session"' in q["sql"]
+    ]
+
+
+def test_a_page_within_a_minute_of_the_last_renewal_writes_no_session(tutor):
+    with freeze_time() as clock:
+        client = StaffClient()
+        client.force_login(tutor)
+        client.get(reverse("home"))
+        clock.tick(timedelta(seconds=50))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("home")).status_code == 200
+        assert session_writes(queries) == []
+        clock.tick(timedelta(seconds=15))  # a minute and more since the renewal
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("home")).status_code == 200
+        assert len(session_writes(queries)) == 1
+
+
+def test_the_simplest_signed_in_page_makes_a_fixed_few_queries(
+    tutor, django_assert_max_num_queries
+):
+    """The floor of every page: the session, the user, the second factor's device,
+    the page's own row, the user's prisons and the header's unread count. No write."""
+    client = StaffClient()
+    client.force_login(tutor)
+    client.get(reverse("notifications:preferences"))  # the first page renews the session
+    with django_assert_max_num_queries(6):
+        assert client.get(reverse("notifications:preferences")).status_code == 200
 
 
 def test_a_session_ends_12_hours_after_sign_in_however_active(tutor):
