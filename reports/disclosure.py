@@ -1,0 +1,343 @@
+"""What the impact figures look like when they leave the organisation.
+
+The method (docs/disclosure.md says why, and where it comes from):
+
+1. Rounding, as NHS Digital has published hospital statistics since 2018: a
+   count of 0 is shown as 0, a count from 1 to 4 as "fewer than 5", every other
+   count rounded to the nearest 5; percentages are worked out from the rounded
+   counts, and withheld when either count is not shown as a number. Sums and
+   differences of multiples of 5 are multiples of 5, so no arithmetic on shown
+   figures lands on a count from 1 to 4.
+2. A guard against reasoning with ranges: a shown 10 says "8 to 12", and enough
+   such ranges that add up can still pin a small count ("total at most 22, these
+   parts at least 8 and 13, so the suppressed part is exactly 1"). Every release
+   is stored (`PublishedTable`); before a new one leaves, `release` puts its cells
+   together with every earlier release whose prisons and period overlap, runs the
+   attacker below over them, and withholds cells of the new release (largest
+   first, so margins go before their parts) until the attacker learns no count
+   from 1 to 4 it could not learn before.
+
+A cell is a count of some base quantities (`measures`) over a set of prisons and
+a span of days. Cells of one measure add up over prisons and over days, so each
+release is a set of sums over "atoms" (one measure, one prison, one stretch of
+days between any two boundaries that any cell uses); atoms that every cell
+treats alike are merged, since nobody can tell them apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+
+SMALL_MAX = 4
+ROUND_TO = 5
+UNBOUNDED = 10**9  # the attacker's "no upper limit"
+
+SMALL_TEXT = "fewer than 5"
+WITHHELD_TEXT = "withheld"
+NO_ONE_TEXT = "no one to count"
+# A point in time for counts of "now" (active learners): every such count is
+# treated as the same moment, which can only make the guard more careful.
+NOW = dt.date.max
+
+
+class Kind(StrEnum):
+    EXACT = "exact"  # inside the organisation only
+    ZERO = "zero"
+    SMALL = "small"
+    ROUNDED = "rounded"
+    WITHHELD = "withheld"
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One count as a reader sees it."""
+
+    kind: Kind
+    number: int | None = None  # the number printed, for EXACT, ZERO and ROUNDED
+
+    @property
+    def text(self) -> str:
+        if self.kind == Kind.SMALL:
+            return SMALL_TEXT
+        if self.kind == Kind.WITHHELD:
+            return WITHHELD_TEXT
+        return f"{self.number:,}"
+
+    @property
+    def is_number(self) -> bool:
+        return self.number is not None
+
+    @property
+    def bounds(self) -> tuple[int, int]:
+        """What a reader learns about the true count: at least, at most."""
+        if self.kind in (Kind.EXACT, Kind.ZERO):
+            return self.number, self.number
+        if self.kind == Kind.SMALL:
+            return 1, SMALL_MAX
+        if self.kind == Kind.WITHHELD:
+            return 0, UNBOUNDED
+        half = ROUND_TO // 2
+        return max(self.number - half, SMALL_MAX + 1), self.number + half
+
+    def __str__(self) -> str:
+        return self.text
+
+
+WITHHELD = Shown(Kind.WITHHELD)
+
+
+def exact(value: int) -> Shown:
+    return Shown(Kind.EXACT, value)
+
+
+def rounded(value: int) -> Shown:
+    """0 as 0, 1 to 4 as "fewer than 5", anything else to the nearest 5."""
+    if value == 0:
+        return Shown(Kind.ZERO, 0)
+    if value <= SMALL_MAX:
+        return Shown(Kind.SMALL)
+    return Shown(Kind.ROUNDED, ROUND_TO * ((value + ROUND_TO // 2) // ROUND_TO))
+
+
+def percent(numerator: Shown, denominator: Shown) -> int | None:
+    """The whole percentage (half up) from the numbers shown, or None when it
+    cannot be shown: no one to count, or a count that is not a number."""
+    if not (numerator.is_number and denominator.is_number) or denominator.number == 0:
+        return None
+    exact_share = Decimal(100 * numerator.number) / Decimal(denominator.number)
+    return int(exact_share.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def share_text(numerator: Shown, denominator: Shown) -> str:
+    if denominator.is_number and denominator.number == 0:
+        return NO_ONE_TEXT
+    value = percent(numerator, denominator)
+    return WITHHELD_TEXT if value is None else f"{value}%"
+
+
+# -- cells and the attacker ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A count of `measures` over `prisons` (ids) from `start` to `end` (days, inclusive).
+    A count taken at one moment ("learners on the programme at the end of the
+    period") has start == end."""
+
+    measures: tuple[str, ...]
+    prisons: frozenset[int]
+    start: dt.date
+    end: dt.date
+
+
+@dataclass(frozen=True)
+class Published:
+    """A cell as released: what a reader knows of it."""
+
+    cell: Cell
+    low: int
+    high: int
+
+    def as_json(self) -> list:
+        c = self.cell
+        return [
+            list(c.measures),
+            sorted(c.prisons),
+            c.start.isoformat(),
+            c.end.isoformat(),
+            self.low,
+            self.high,
+        ]
+
+    @classmethod
+    def from_json(cls, data: Sequence) -> Published:
+        measures, prisons, start, end, low, high = data
+        cell = Cell(
+            tuple(measures),
+            frozenset(prisons),
+            dt.date.fromisoformat(start),
+            dt.date.fromisoformat(end),
+        )
+        return cls(cell, low, high)
+
+
+def _spans(cells: Iterable[Cell]) -> dict[str, list[tuple[dt.date, dt.date]]]:
+    """For each measure, the stretches of days between every boundary its cells use."""
+    cuts: dict[str, set[dt.date]] = defaultdict(set)
+    for cell in cells:
+        for measure in cell.measures:
+            cuts[measure].add(cell.start)
+            cuts[measure].add(cell.end + dt.timedelta(days=1) if cell.end < NOW else NOW)
+    spans = {}
+    for measure, days in cuts.items():
+        ordered = sorted(days)
+        spans[measure] = [(a, b - dt.timedelta(days=1)) for a, b in itertools.pairwise(ordered)]
+        if ordered[-1] == NOW:  # the moment "now" is a span of its own
+            spans[measure].append((NOW, NOW))
+    return spans
+
+
+Atom = tuple[str, int, dt.date, dt.date]  # measure, prison, first day, last day
+
+
+def _atoms_of(cell: Cell, spans) -> frozenset[Atom]:
+    return frozenset(
+        (measure, prison, a, b)
+        for measure in cell.measures
+        for prison in cell.prisons
+        for a, b in spans[measure]
+        if cell.start <= a and b <= cell.end
+    )
+
+
+@dataclass(frozen=True)
+class Leak:
+    """A true count from 1 to 4 the attacker pins down exactly."""
+
+    atoms: frozenset[Atom]
+    value: int
+
+    def describe(self) -> str:
+        measures = sorted({a[0] for a in self.atoms})
+        prisons = sorted({a[1] for a in self.atoms})
+        first, last = min(a[2] for a in self.atoms), max(a[3] for a in self.atoms)
+        return f"{'+'.join(measures)} at prisons {prisons} from {first} to {last} is {self.value}"
+
+
+def _canonical(atoms: Iterable[Atom]) -> frozenset[Atom]:
+    """The same stretch of days however it was cut: joined-up spans merged, so
+    leaks found with different span boundaries compare equal."""
+    by_key: dict[tuple[str, int], list[tuple[dt.date, dt.date]]] = defaultdict(list)
+    for measure, prison, a, b in atoms:
+        by_key[measure, prison].append((a, b))
+    result = set()
+    for (measure, prison), spans in by_key.items():
+        spans.sort()
+        first, last = spans[0]
+        for a, b in spans[1:]:
+            if last < NOW and a == last + dt.timedelta(days=1):
+                last = b
+            else:
+                result.add((measure, prison, first, last))
+                first, last = a, b
+        result.add((measure, prison, first, last))
+    return frozenset(result)
+
+
+def attack(published: Sequence[Published], *, rounds: int = 50) -> list[Leak]:
+    """Everything from 1 to 4 that bound reasoning over `published` pins exactly.
+
+    Each published cell says low <= (sum of its atoms) <= high; atoms are whole
+    numbers at least 0. The attacker tightens each atom's range from every cell
+    it is in (its cell's limits minus what the other atoms must or may hold),
+    until nothing changes; then reads off atoms and differences of nested cells
+    whose range is a single number from 1 to 4.
+    """
+    cells = [p.cell for p in published]
+    spans = _spans(cells)
+    base = [_atoms_of(cell, spans) for cell in cells]
+    # Merge atoms that are in exactly the same cells: nobody can tell them apart.
+    membership: dict[Atom, set[int]] = defaultdict(set)
+    for index, atoms in enumerate(base):
+        for atom in atoms:
+            membership[atom].add(index)
+    classes: dict[frozenset[int], set[Atom]] = defaultdict(set)
+    for atom, member_of in membership.items():
+        classes[frozenset(member_of)].add(atom)
+    class_atoms = list(classes.values())
+    class_of = {}
+    for number, atoms in enumerate(class_atoms):
+        for atom in atoms:
+            class_of[atom] = number
+    constraints = [
+        (sorted({class_of[a] for a in atoms}), p.low, p.high)
+        for atoms, p in zip(base, published, strict=True)
+    ]
+    low = [0] * len(class_atoms)
+    high = [UNBOUNDED] * len(class_atoms)
+    for _ in range(rounds):
+        changed = False
+        for members, c_low, c_high in constraints:
+            sum_low = sum(low[m] for m in members)
+            sum_high = sum(high[m] for m in members)
+            for m in members:
+                new_high = min(high[m], c_high - (sum_low - low[m]))
+                if new_high > UNBOUNDED // 2:
+                    new_high = UNBOUNDED
+                new_low = max(low[m], c_low - (sum_high - high[m]))
+                if (new_low, new_high) != (low[m], high[m]):
+                    changed = True
+                    sum_low += new_low - low[m]
+                    sum_high += new_high - high[m]
+                    low[m], high[m] = new_low, new_high
+        if not changed:
+            break
+
+    leaks: dict[frozenset, Leak] = {}
+
+    def found(atoms: set[Atom] | frozenset[Atom], lo: int, hi: int) -> None:
+        if lo == hi and 1 <= lo <= SMALL_MAX:
+            leak = Leak(frozenset(atoms), lo)
+            leaks.setdefault(_canonical(atoms), leak)
+
+    for number, atoms in enumerate(class_atoms):
+        found(atoms, low[number], high[number])
+    # Differences of nested cells: (bigger cell) - (smaller cell inside it). A
+    # cell released more than once is one set of atoms with its tightest limits.
+    limits: dict[frozenset[int], tuple[int, int]] = {}
+    for members, c_low, c_high in constraints:
+        key = frozenset(members)
+        lo = max(c_low, sum(low[m] for m in members))
+        hi = min(c_high, sum(high[m] for m in members))
+        if key in limits:
+            lo, hi = max(lo, limits[key][0]), min(hi, limits[key][1])
+        limits[key] = (lo, hi)
+    by_size = sorted(limits, key=len)
+    for i, outer in enumerate(by_size):
+        for inner in by_size[:i]:
+            if len(inner) == len(outer) or not inner < outer:
+                continue
+            rest = outer - inner
+            lo = max(sum(low[m] for m in rest), limits[outer][0] - limits[inner][1])
+            hi = min(sum(high[m] for m in rest), limits[outer][1] - limits[inner][0])
+            found(set().union(*(class_atoms[m] for m in rest)), lo, hi)
+    return list(leaks.values())
+
+
+def release(
+    cells: Mapping[Hashable, tuple[Cell, int]], earlier: Sequence[Published] = ()
+) -> dict[Hashable, Shown]:
+    """How each of `cells` (key -> (cell, true count)) may be shown, given the
+    `earlier` releases: rounded, then withheld where the attacker would learn a
+    count from 1 to 4 that the earlier releases alone did not give away."""
+    shown = {key: rounded(value) for key, (_cell, value) in cells.items()}
+    before: set[frozenset[Atom]] | None = None  # worked out only when needed
+    by_size = sorted(cells, key=lambda key: -cells[key][1])
+    while True:
+        published = [*earlier, *published_cells(cells, shown)]
+        leaks = attack(published)
+        if leaks and before is None:
+            before = {_canonical(leak.atoms) for leak in attack(earlier)} if earlier else set()
+        leaks = [leak for leak in leaks if _canonical(leak.atoms) not in (before or set())]
+        if not leaks:
+            return shown
+        leaked = set().union(*(leak.atoms for leak in leaks))
+        spans = _spans(p.cell for p in published)
+        open_keys = [key for key in by_size if shown[key].kind != Kind.WITHHELD]
+        touching = [key for key in open_keys if _atoms_of(cells[key][0], spans) & leaked]
+        # Withholding every new cell gives back `earlier`, so this ends.
+        if not (touching or open_keys):
+            return shown
+        shown[(touching or open_keys)[0]] = WITHHELD
+
+
+def published_cells(
+    cells: Mapping[Hashable, tuple[Cell, int]], shown: Mapping[Hashable, Shown]
+) -> list[Published]:
+    return [Published(cell, *shown[key].bounds) for key, (cell, _value) in cells.items()]
