@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
+from reports.figures import ImpactFigures, quarter_spans
+
 SMALL_MAX = 4
 ROUND_TO = 5
 UNBOUNDED = 10**9  # the attacker's "no upper limit"
@@ -341,3 +343,265 @@ def published_cells(
     cells: Mapping[Hashable, tuple[Cell, int]], shown: Mapping[Hashable, Shown]
 ) -> list[Published]:
     return [Published(cell, *shown[key].bounds) for key, (cell, _value) in cells.items()]
+
+
+# -- the figures as shown -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    key: str
+    label: str
+    value: Shown
+    base: Shown | None = None  # the denominator of a share
+    share: str | None = None
+
+    @property
+    def text(self) -> str:
+        return self.share if self.share is not None else self.value.text
+
+
+@dataclass(frozen=True)
+class OutcomeLineShown:
+    key: str
+    label: str
+    count: Shown
+    share: str
+    percent: int | None
+
+
+@dataclass(frozen=True)
+class OutcomeGroupShown:
+    group: str
+    noun: str
+    released: Shown
+    followed_up: Shown
+    lines: tuple[OutcomeLineShown, ...]
+    by_kind: tuple[OutcomeLineShown, ...]
+
+    def line(self, key: str) -> OutcomeLineShown:
+        return next(line for line in self.lines if line.key == key)
+
+
+@dataclass(frozen=True)
+class QuarterShown:
+    label: str
+    starters: Shown
+    graduates: Shown
+    releases: Shown
+
+
+@dataclass(frozen=True)
+class PrisonReviewsShown:
+    prison: str
+    on_time: Shown
+    with_due: Shown
+    share: str
+    percent: int | None
+
+
+@dataclass(frozen=True)
+class FiguresShown:
+    """Every figure of one report as it is shown: `exact` (inside Code4000 only)
+    or released. Dashboard, CSV, PDF and charts all read this."""
+
+    exact: bool
+    period_start: dt.date
+    period_end: dt.date
+    prison_names: str
+    headline_rows: tuple[FigureRow, ...]
+    outcome_groups: tuple[OutcomeGroupShown, ...]
+    quarters: tuple[QuarterShown, ...]
+    reviews_by_prison: tuple[PrisonReviewsShown, ...]
+    has_reviews: bool
+    published: tuple[Published, ...]  # what a reader learns: stored when released
+
+    @property
+    def released(self) -> bool:
+        return not self.exact
+
+    @property
+    def withheld_any(self) -> bool:
+        return any(p.high == UNBOUNDED for p in self.published)
+
+    def row(self, key: str) -> FigureRow:
+        return next(row for row in self.headline_rows if row.key == key)
+
+
+COHORTS = {"released graduates": ("graduate",), "all released learners": ("graduate", "other")}
+
+
+def figure_cells(figures: ImpactFigures) -> dict[str, tuple[Cell, int]]:
+    """Every count in `figures` as a cell: what it adds up."""
+    everywhere = frozenset(p.pk for p in figures.prisons)
+    period = (figures.period_start, figures.period_end)
+    at_end = (figures.period_end, figures.period_end)
+
+    def cell(measures, span, prisons=everywhere):
+        return Cell(tuple(measures), frozenset(prisons), *span)
+
+    cells: dict[str, tuple[Cell, int]] = {
+        "learners": (cell(["learners"], at_end), figures.learners.value),
+        "new_starters": (cell(["starters"], period), figures.new_starters.value),
+        "active": (cell(["active"], (NOW, NOW)), figures.active.value),
+        "graduates": (cell(["graduates"], period), figures.graduates.value),
+        "releases": (cell(["releases"], period), figures.releases.value),
+        "returns_to_custody": (cell(["returns"], period), figures.returns_to_custody.value),
+    }
+    if figures.modules_completed is not None:
+        on_time = figures.reviews_on_time
+        cells |= {
+            "modules_completed": (cell(["modules"], period), figures.modules_completed.value),
+            "reviews_held": (
+                cell(["reviews_on_time", "reviews_late", "reviews_no_due"], period),
+                figures.reviews_held.value,
+            ),
+            "reviews_on_time": (cell(["reviews_on_time"], period), on_time.numerator),
+            "reviews_with_due": (
+                cell(["reviews_on_time", "reviews_late"], period),
+                on_time.denominator,
+            ),
+            "interventions_raised": (
+                cell(["interventions_raised"], period),
+                figures.interventions_raised.value,
+            ),
+            "interventions_closed": (
+                cell(["interventions_closed"], period),
+                figures.interventions_closed.value,
+            ),
+        }
+        # Every prison has a row: one left out would be read as none.
+        by_name = {row.prison: row.on_time for row in figures.reviews_on_time_by_prison}
+        for prison in figures.prisons:
+            share = by_name.get(prison.name)
+            numerator, denominator = (share.numerator, share.denominator) if share else (0, 0)
+            cells[f"prison:{prison.pk}:on_time"] = (
+                cell(["reviews_on_time"], period, {prison.pk}),
+                numerator,
+            )
+            cells[f"prison:{prison.pk}:with_due"] = (
+                cell(["reviews_on_time", "reviews_late"], period, {prison.pk}),
+                denominator,
+            )
+    spans = quarter_spans(figures.period_start, figures.period_end)
+    for index, (row, span) in enumerate(
+        zip(figures.starters_graduates_releases_by_quarter, spans, strict=True)
+    ):
+        cells[f"quarter:{index}:starters"] = (cell(["starters"], span), row.starters)
+        cells[f"quarter:{index}:graduates"] = (cell(["graduates"], span), row.graduates)
+        cells[f"quarter:{index}:releases"] = (cell(["releases"], span), row.releases)
+    for group in figures.outcome_groups:
+        cohorts = COHORTS[group.group]
+
+        def per_cohort(name, cohorts=cohorts):
+            return [f"{name}:{cohort}" for cohort in cohorts]
+
+        released = per_cohort("released_followed") + per_cohort("released_not_followed")
+        cells[f"{group.group}:released"] = (cell(released, at_end), group.released.value)
+        cells[f"{group.group}:followed_up"] = (
+            cell(per_cohort("released_followed"), at_end),
+            group.followed_up.value,
+        )
+        for prefix, lines in (("line", group.lines), ("kind", group.by_kind)):
+            for line in lines:
+                cells[f"{group.group}:{prefix}:{line.key}"] = (
+                    cell(per_cohort(f"outcome_{line.key}"), at_end),
+                    line.share.numerator,
+                )
+    return cells
+
+
+def figures_shown(
+    figures: ImpactFigures, *, exact_figures: bool = False, earlier=()
+) -> FiguresShown:
+    """`figures` as shown: exact, or released (rounded, and checked against the
+    `earlier` releases, a sequence of `Published`)."""
+    cells = figure_cells(figures)
+    if exact_figures:
+        shown = {key: exact(value) for key, (_cell, value) in cells.items()}
+    else:
+        shown = release(cells, earlier)
+
+    def count_row(key, label):
+        return FigureRow(key, label, shown[key])
+
+    rows = [
+        count_row("learners", "Learners on the programme"),
+        count_row("new_starters", "New starters in the period"),
+        count_row("active", "Active learners now"),
+        count_row("graduates", "Graduates in the period"),
+    ]
+    has_reviews = figures.modules_completed is not None
+    if has_reviews:
+        numerator, denominator = shown["reviews_on_time"], shown["reviews_with_due"]
+        rows += [
+            count_row("modules_completed", "Modules completed"),
+            count_row("reviews_held", "Progress reviews held"),
+            FigureRow(
+                "reviews_on_time",
+                "Share of reviews held on time",
+                numerator,
+                base=denominator,
+                share=share_text(numerator, denominator),
+            ),
+            count_row("interventions_raised", "Interventions raised"),
+            count_row("interventions_closed", "Interventions closed"),
+        ]
+    rows += [
+        count_row("releases", "Releases in the period"),
+        count_row("returns_to_custody", "Returns to custody in the period"),
+    ]
+
+    def line_shown(group, prefix, line):
+        count = shown[f"{group.group}:{prefix}:{line.key}"]
+        base = shown[f"{group.group}:followed_up"]
+        return OutcomeLineShown(
+            line.key, line.label, count, share_text(count, base), percent(count, base)
+        )
+
+    groups = tuple(
+        OutcomeGroupShown(
+            group=group.group,
+            noun=group.noun,
+            released=shown[f"{group.group}:released"],
+            followed_up=shown[f"{group.group}:followed_up"],
+            lines=tuple(line_shown(group, "line", line) for line in group.lines),
+            by_kind=tuple(line_shown(group, "kind", line) for line in group.by_kind),
+        )
+        for group in figures.outcome_groups
+    )
+    quarters = tuple(
+        QuarterShown(
+            row.label,
+            shown[f"quarter:{index}:starters"],
+            shown[f"quarter:{index}:graduates"],
+            shown[f"quarter:{index}:releases"],
+        )
+        for index, row in enumerate(figures.starters_graduates_releases_by_quarter)
+    )
+    reviews = []
+    if has_reviews:
+        for prison in figures.prisons:
+            on_time = shown[f"prison:{prison.pk}:on_time"]
+            with_due = shown[f"prison:{prison.pk}:with_due"]
+            reviews.append(
+                PrisonReviewsShown(
+                    prison.name,
+                    on_time,
+                    with_due,
+                    share_text(on_time, with_due),
+                    percent(on_time, with_due),
+                )
+            )
+    return FiguresShown(
+        exact=exact_figures,
+        period_start=figures.period_start,
+        period_end=figures.period_end,
+        prison_names=figures.prison_names,
+        headline_rows=tuple(rows),
+        outcome_groups=groups,
+        quarters=quarters,
+        reviews_by_prison=tuple(reviews),
+        has_reviews=has_reviews,
+        published=tuple(published_cells(cells, shown)),
+    )

@@ -228,6 +228,13 @@ def _quarters(start: dt.date, end: dt.date) -> list[dt.date]:
     return quarters
 
 
+def quarter_spans(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """The days each row of the per-quarter table counts: its quarter, cut to the period."""
+    firsts = _quarters(start, end)
+    lasts = [q - dt.timedelta(days=1) for q in firsts[1:]] + [end]
+    return [(max(first, start), min(last, end)) for first, last in zip(firsts, lasts, strict=True)]
+
+
 def _per_quarter(queryset: QuerySet, date_field: str) -> dict[dt.date, int]:
     rows = (
         queryset.annotate(quarter=TruncQuarter(date_field))

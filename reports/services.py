@@ -1,5 +1,6 @@
-"""Writes for reports: asking for a partner report, making its PDF, and the
-audit events for every report, PDF and export."""
+"""Writes for reports: asking for a partner report, making its PDF, releasing
+figures that leave the organisation, and the audit events for every report, PDF
+and export."""
 
 from __future__ import annotations
 
@@ -7,13 +8,21 @@ import datetime as dt
 import logging
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from audit.services import audit_record
-from reports.figures import impact_figures
+from reports.disclosure import FiguresShown, Published, figures_shown
+from reports.figures import ImpactFigures, impact_figures
 from reports.impact_charts import impact_charts
-from reports.models import Partner, ReportRun, RunStatus, params_key_for
+from reports.models import (
+    Partner,
+    PublishedKind,
+    PublishedTable,
+    ReportRun,
+    RunStatus,
+    params_key_for,
+)
 from reports.pdf import render_pdf
 
 logger = logging.getLogger(__name__)
@@ -102,15 +111,66 @@ def _progress(run_id: int, percent: int) -> None:
     ReportRun.objects.filter(pk=run_id).update(progress=percent)
 
 
+# Any constant: every release takes this lock, so two releases made at the same
+# moment are checked one after the other, each against the other.
+RELEASE_LOCK = 14_2026
+
+
+def earlier_releases(prison_ids) -> list[Published]:
+    """Every cell of every stored release that counts any of `prison_ids`: the
+    ones whose prisons overlap. Their periods need not overlap: counts of "now"
+    (active learners) are the same cell whatever the period."""
+    tables = PublishedTable.objects.filter(prisons__in=list(prison_ids)).distinct()
+    return [Published.from_json(cell) for table in tables for cell in table.cells]
+
+
+def figures_for_screen(figures: ImpactFigures, *, exact: bool) -> FiguresShown:
+    """The figures on a page inside the organisation: exact, or exactly what a
+    download made now would show (nothing is stored)."""
+    if exact:
+        return figures_shown(figures, exact_figures=True)
+    return figures_shown(figures, earlier=earlier_releases(p.pk for p in figures.prisons))
+
+
+@transaction.atomic
+def figures_release(
+    *, figures: ImpactFigures, kind: str, actor=None, run: ReportRun | None = None
+) -> FiguresShown:
+    """The released figures for a download, PDF or email, checked against every
+    earlier release and stored, so that the next release is checked against it."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RELEASE_LOCK])
+    prison_ids = [p.pk for p in figures.prisons]
+    shown = figures_shown(figures, earlier=earlier_releases(prison_ids))
+    table = PublishedTable(
+        kind=kind,
+        run=run,
+        period_start=figures.period_start,
+        period_end=figures.period_end,
+        cells=[cell.as_json() for cell in shown.published],
+        published_by=actor,
+    )
+    table.full_clean(exclude=["prisons"])
+    table.save()
+    table.prisons.set(prison_ids)
+    return shown
+
+
 def partner_report_context(run: ReportRun) -> dict[str, object]:
+    """The released figures of a partner report (stored as released: the PDF
+    made from them leaves the organisation)."""
     figures = impact_figures(
         period_start=run.period_start, period_end=run.period_end, prisons=run.prisons.all()
+    )
+    shown = figures_release(
+        figures=figures, kind=PublishedKind.PARTNER_PDF, actor=run.requested_by, run=run
     )
     return {
         "run": run,
         "partner_name": Partner(run.partner).label,
-        "figures": figures,
-        "charts": impact_charts(figures),
+        "figures": shown,
+        "charts": impact_charts(shown),
         "generated_at": timezone.localtime(),
     }
 
