@@ -12,7 +12,7 @@ The method (docs/disclosure.md says why, and where it comes from):
    such ranges that add up can still pin a small count ("total at most 22, these
    parts at least 8 and 13, so the suppressed part is exactly 1"). Every release
    is stored (`PublishedTable`); before a new one leaves, `release` puts its cells
-   together with every earlier release whose prisons and period overlap, runs the
+   together with every earlier release linked to it by shared prisons, runs the
    attacker below over them, and withholds cells of the new release (largest
    first, so margins go before their parts) until the attacker learns no count
    from 1 to 4 it could not learn before.
@@ -236,10 +236,12 @@ def attack(published: Sequence[Published], *, rounds: int = 50) -> list[Leak]:
     """Everything from 1 to 4 that bound reasoning over `published` pins exactly.
 
     Each published cell says low <= (sum of its atoms) <= high; atoms are whole
-    numbers at least 0. The attacker tightens each atom's range from every cell
-    it is in (its cell's limits minus what the other atoms must or may hold),
-    until nothing changes; then reads off atoms and differences of nested cells
-    whose range is a single number from 1 to 4.
+    numbers at least 0. The attacker keeps a range for every atom, every cell,
+    and every difference of a cell and a smaller cell inside it, and tightens
+    them until nothing changes: a sum from its parts and its parts from the sum
+    (a cell from its atoms, an atom from its cell less the other atoms; a cell
+    from a cell inside it and the rest, and each of those from the other two).
+    Any of them whose range is a single number from 1 to 4 is a leak.
     """
     cells = [p.cell for p in published]
     spans = _spans(cells)
@@ -253,62 +255,59 @@ def attack(published: Sequence[Published], *, rounds: int = 50) -> list[Leak]:
     for atom, member_of in membership.items():
         classes[frozenset(member_of)].add(atom)
     class_atoms = list(classes.values())
-    class_of = {}
-    for number, atoms in enumerate(class_atoms):
-        for atom in atoms:
-            class_of[atom] = number
-    constraints = [
-        (sorted({class_of[a] for a in atoms}), p.low, p.high)
-        for atoms, p in zip(base, published, strict=True)
-    ]
-    low = [0] * len(class_atoms)
-    high = [UNBOUNDED] * len(class_atoms)
+    class_of = {atom: number for number, atoms in enumerate(class_atoms) for atom in atoms}
+
+    bounds: dict[frozenset[int], tuple[int, int]] = {}
+
+    def tighten(key: frozenset[int], lo: int, hi: int) -> bool:
+        old = bounds.get(key, (0, UNBOUNDED))
+        new = (max(old[0], lo), min(old[1], UNBOUNDED if hi > UNBOUNDED // 2 else hi))
+        if new != old:
+            bounds[key] = new
+            return True
+        return False
+
+    for number in range(len(class_atoms)):
+        bounds[frozenset([number])] = (0, UNBOUNDED)
+    for atoms, p in zip(base, published, strict=True):
+        if atoms:
+            key = frozenset(class_of[a] for a in atoms)
+            bounds.setdefault(key, (0, UNBOUNDED))  # a withheld cell is still a sum
+            tighten(key, p.low, p.high)
+    # Every cell inside another: outer = inner + rest.
+    by_size = sorted((key for key in bounds if len(key) > 1), key=len)
+    nested = []
+    for i, outer in enumerate(by_size):
+        for inner in by_size[:i]:
+            if len(inner) < len(outer) and inner < outer:
+                rest = outer - inner
+                bounds.setdefault(rest, (0, UNBOUNDED))
+                nested.append((outer, inner, rest))
+    sums = [key for key in bounds if len(key) > 1]
+
     for _ in range(rounds):
         changed = False
-        for members, c_low, c_high in constraints:
-            sum_low = sum(low[m] for m in members)
-            sum_high = sum(high[m] for m in members)
-            for m in members:
-                new_high = min(high[m], c_high - (sum_low - low[m]))
-                if new_high > UNBOUNDED // 2:
-                    new_high = UNBOUNDED
-                new_low = max(low[m], c_low - (sum_high - high[m]))
-                if (new_low, new_high) != (low[m], high[m]):
-                    changed = True
-                    sum_low += new_low - low[m]
-                    sum_high += new_high - high[m]
-                    low[m], high[m] = new_low, new_high
+        for key in sums:
+            parts = [bounds[frozenset([m])] for m in key]
+            sum_low = sum(lo for lo, _hi in parts)
+            sum_high = sum(hi for _lo, hi in parts)
+            changed |= tighten(key, sum_low, sum_high)
+            lo, hi = bounds[key]
+            for m, (a_lo, a_hi) in zip(key, parts, strict=True):
+                changed |= tighten(frozenset([m]), lo - (sum_high - a_hi), hi - (sum_low - a_lo))
+        for outer, inner, rest in nested:
+            (o_lo, o_hi), (i_lo, i_hi), (r_lo, r_hi) = bounds[outer], bounds[inner], bounds[rest]
+            changed |= tighten(rest, o_lo - i_hi, o_hi - i_lo)
+            changed |= tighten(outer, i_lo + r_lo, i_hi + r_hi)
+            changed |= tighten(inner, o_lo - r_hi, o_hi - r_lo)
         if not changed:
             break
 
     leaks: dict[frozenset, Leak] = {}
-
-    def found(atoms: set[Atom] | frozenset[Atom], lo: int, hi: int) -> None:
+    for key, (lo, hi) in bounds.items():
         if lo == hi and 1 <= lo <= SMALL_MAX:
-            leak = Leak(frozenset(atoms), lo)
-            leaks.setdefault(_canonical(atoms), leak)
-
-    for number, atoms in enumerate(class_atoms):
-        found(atoms, low[number], high[number])
-    # Differences of nested cells: (bigger cell) - (smaller cell inside it). A
-    # cell released more than once is one set of atoms with its tightest limits.
-    limits: dict[frozenset[int], tuple[int, int]] = {}
-    for members, c_low, c_high in constraints:
-        key = frozenset(members)
-        lo = max(c_low, sum(low[m] for m in members))
-        hi = min(c_high, sum(high[m] for m in members))
-        if key in limits:
-            lo, hi = max(lo, limits[key][0]), min(hi, limits[key][1])
-        limits[key] = (lo, hi)
-    by_size = sorted(limits, key=len)
-    for i, outer in enumerate(by_size):
-        for inner in by_size[:i]:
-            if len(inner) == len(outer) or not inner < outer:
-                continue
-            rest = outer - inner
-            lo = max(sum(low[m] for m in rest), limits[outer][0] - limits[inner][1])
-            hi = min(sum(high[m] for m in rest), limits[outer][1] - limits[inner][0])
-            found(set().union(*(class_atoms[m] for m in rest)), lo, hi)
+            atoms = frozenset().union(*(class_atoms[m] for m in key))
+            leaks.setdefault(_canonical(atoms), Leak(atoms, lo))
     return list(leaks.values())
 
 

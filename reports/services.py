@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections import defaultdict
 
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
@@ -117,11 +118,27 @@ RELEASE_LOCK = 14_2026
 
 
 def earlier_releases(prison_ids) -> list[Published]:
-    """Every cell of every stored release that counts any of `prison_ids`: the
-    ones whose prisons overlap. Their periods need not overlap: counts of "now"
-    (active learners) are the same cell whatever the period."""
-    tables = PublishedTable.objects.filter(prisons__in=list(prison_ids)).distinct()
-    return [Published.from_json(cell) for table in tables for cell in table.cells]
+    """Every cell of every stored release that shares a prison with `prison_ids`,
+    directly or through a chain of releases: a report for Humber, one for Humber
+    and Risley, and one for Risley are linked even though the first and last share
+    none. Their periods need not overlap: counts of "now" (active learners) are
+    the same cell whatever the period."""
+    prisons_of: dict[int, set[int]] = defaultdict(set)
+    for table_id, prison_id in PublishedTable.prisons.through.objects.values_list(
+        "publishedtable_id", "prison_id"
+    ):
+        prisons_of[table_id].add(prison_id)
+    linked, tables = set(prison_ids), set()
+    grown = True
+    while grown:
+        grown = False
+        for table_id, prisons in prisons_of.items():
+            if table_id not in tables and prisons & linked:
+                tables.add(table_id)
+                linked |= prisons
+                grown = True
+    rows = PublishedTable.objects.filter(pk__in=tables).values_list("cells", flat=True)
+    return [Published.from_json(cell) for cells in rows for cell in cells]
 
 
 def figures_for_screen(figures: ImpactFigures, *, exact: bool) -> FiguresShown:

@@ -153,6 +153,19 @@ def release_all(world, plan) -> list[Published]:
     world={(1, 0): 8, (1, 1): 0, (2, 0): 2, (2, 1): 0},
     plan=[((1,), (0,)), ((1, 2), (0,))],
 )
+# A withheld total is still the sum of its rows: both prisons at least 8 make it
+# at least 16, so with Q1 at most 12, Q2 ("fewer than 5") is 4.
+@example(world={(1, 0): 5, (1, 1): 3, (2, 0): 7, (2, 1): 1}, plan=[((1, 2), (0, 1))])
+# Found by the generated test through the product: a chain of releases (Humber,
+# then both, then Risley) and a total less one quarter's row bounding the other.
+@example(
+    world={(1, 0): 4, (1, 1): 0, (2, 0): 4, (2, 1): 0},
+    plan=[((1,), (0,)), ((1, 2), (0,)), ((2,), (0,))],
+)
+@example(
+    world={(1, 0): 7, (1, 1): 6, (2, 0): 4, (2, 1): 1},
+    plan=[((1,), (0,)), ((1,), (1,)), ((2,), (0,)), ((1, 2), (0, 1))],
+)
 def test_no_released_set_of_reports_gives_away_a_small_count(world, plan):
     published = release_all(world, plan)
     assert recovered(world, published) == []

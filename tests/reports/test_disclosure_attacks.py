@@ -13,11 +13,15 @@ import io
 
 import pytest
 from django.urls import reverse
+from hypothesis import HealthCheck, example, given, settings
 
+from learners.models import Learner
+from reports.disclosure import UNBOUNDED, Cell, Published
 from reports.models import PublishedTable
 from resettlement.models import FollowUp, Outcome, OutcomeKind, Release, ReleaseType
 from reviews.models import Review, ReviewStatus
 from tests.factories import LearnerFactory
+from tests.reports.test_disclosure_attacker import QUARTERS, recovered, reports, worlds
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +147,90 @@ def test_a_second_prison_cannot_be_worked_out_from_two_reports(
     assert difference(number(row(both, label)[1]), number(row(one, label)[1])) != 2
     # Both downloads left the organisation, so both are on record for the next check.
     assert PublishedTable.objects.count() == 2
+
+
+def test_a_count_pinned_by_ranges_across_reports_is_withheld(
+    client, director, prison, other_prison
+):
+    """Rounding alone: Humber's quarters 10 and 15 (at least 8 and 13), both
+    prisons' total 20 (at most 22), so Risley's "fewer than 5" is exactly 1. The
+    third download withholds a figure instead."""
+    for month, count in ((2, 8), (5, 13)):
+        for _ in range(count):
+            released(prison, D(2025, month, 10))
+    released(other_prison, D(2025, 2, 10))
+    client.force_login(director)
+    humber = impact_csv(client, [prison])
+    assert [row(humber, f"2025 Q{q}")[3] for q in (1, 2)] == ["10", "15"]
+    risley = impact_csv(client, [other_prison])
+    assert row(risley, "2025 Q1")[3] == "fewer than 5"
+    both = impact_csv(client, [prison, other_prison])
+
+    shown = [row(both, "Releases in the period")[1]] + [
+        row(both, f"2025 Q{q}")[3] for q in (1, 2, 3, 4)
+    ]
+    assert "withheld" in shown
+    assert PublishedTable.objects.count() == 3
+
+
+def _bounds(text: str) -> tuple[int, int]:
+    """What a reader learns from a cell of the CSV."""
+    if text == "fewer than 5":
+        return 1, 4
+    if text == "withheld":
+        return 0, UNBOUNDED
+    shown = int(text.replace(",", ""))
+    return (0, 0) if shown == 0 else (max(shown - 2, 5), shown + 2)
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(world=worlds, plan=reports)
+# Each once got through: a chain of releases that share no prison end to end, and
+# a total less one quarter's row bounding the other quarter.
+@example(
+    world={(1, 0): 4, (1, 1): 0, (2, 0): 4, (2, 1): 0},
+    plan=[((1,), (0,)), ((1, 2), (0,)), ((2,), (0,))],
+)
+@example(
+    world={(1, 0): 7, (1, 1): 6, (2, 0): 4, (2, 1): 1},
+    plan=[((1,), (0,)), ((1,), (1,)), ((2,), (0,)), ((1, 2), (0, 1))],
+)
+def test_downloaded_reports_give_away_no_small_count(
+    client, director, prison, other_prison, world, plan
+):
+    """The generated attacker (tests/reports/test_disclosure_attacker.py) against
+    real downloads: releases per prison and quarter in the database, a series of
+    impact CSVs for generated prisons and quarters, and every world that fits the
+    releases they show."""
+    PublishedTable.objects.all().delete()
+    Learner.objects.filter(prison__in=[prison, other_prison]).delete()
+    prisons = {1: prison, 2: other_prison}
+    for (number, quarter), count in world.items():
+        for _ in range(count):
+            released(prisons[number], QUARTERS[quarter][0] + dt.timedelta(days=9))
+    client.force_login(director)
+    published = []
+    for numbers, quarters in plan:
+        start, end = QUARTERS[quarters[0]][0], QUARTERS[quarters[-1]][1]
+        response = client.get(
+            reverse("reports:impact_csv"),
+            {
+                "period_start": start.isoformat(),
+                "period_end": end.isoformat(),
+                "prisons": [prisons[n].pk for n in numbers],
+            },
+        )
+        text = b"".join(response.streaming_content).decode("utf-8-sig")
+        rows = list(csv.reader(io.StringIO(text)))
+        shown = {(start, end): row(rows, "Releases in the period")[1]}
+        for quarter in quarters:
+            shown[QUARTERS[quarter]] = row(rows, f"2025 Q{quarter + 1}")[3]
+        for (first, last), cell in shown.items():
+            released_cell = Cell(("releases",), frozenset(numbers), first, last)
+            published.append(Published(released_cell, *_bounds(cell)))
+    assert recovered(world, published) == []
