@@ -275,19 +275,26 @@ def attack(published: Sequence[Published], *, rounds: int = 50) -> list[Leak]:
             bounds.setdefault(key, (0, UNBOUNDED))  # a withheld cell is still a sum
             tighten(key, p.low, p.high)
     # Every cell inside another: outer = inner + rest.
-    by_size = sorted((key for key in bounds if len(key) > 1), key=len)
+    # A cell inside another holds all of its classes, so only cells that hold a
+    # given class of the inner one need comparing (few: those of one measure).
+    cell_sums = [key for key in bounds if len(key) > 1]
+    holding: dict[int, list[frozenset[int]]] = defaultdict(list)
+    for key in cell_sums:
+        for m in key:
+            holding[m].append(key)
     nested = []
-    for i, outer in enumerate(by_size):
-        for inner in by_size[:i]:
+    for inner in cell_sums:
+        for outer in holding[min(inner)]:
             if len(inner) < len(outer) and inner < outer:
                 rest = outer - inner
                 bounds.setdefault(rest, (0, UNBOUNDED))
                 nested.append((outer, inner, rest))
-    sums = [key for key in bounds if len(key) > 1]
 
+    # Atoms are tightened from cells; a difference that is no cell's is tightened
+    # from its cells only (from its atoms at the end), which keeps this quick.
     for _ in range(rounds):
         changed = False
-        for key in sums:
+        for key in cell_sums:
             parts = [bounds[frozenset([m])] for m in key]
             sum_low = sum(lo for lo, _hi in parts)
             sum_high = sum(hi for _lo, hi in parts)
@@ -303,6 +310,9 @@ def attack(published: Sequence[Published], *, rounds: int = 50) -> list[Leak]:
         if not changed:
             break
 
+    for key in bounds:
+        parts = [bounds[frozenset([m])] for m in key]
+        tighten(key, sum(lo for lo, _hi in parts), sum(hi for _lo, hi in parts))
     leaks: dict[frozenset, Leak] = {}
     for key, (lo, hi) in bounds.items():
         if lo == hi and 1 <= lo <= SMALL_MAX:
