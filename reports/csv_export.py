@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from django.http import StreamingHttpResponse
 
-from reports.figures import Count, ImpactFigures
+from reports.disclosure import FiguresShown
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -89,35 +89,38 @@ def caseload_rows(learners) -> Iterator[tuple[object, ...]]:
         )
 
 
-def impact_rows(figures: ImpactFigures) -> Iterator[tuple[object, ...]]:
-    """The impact figures with suppression applied: this file leaves the organisation."""
+def impact_rows(figures: FiguresShown) -> Iterator[tuple[object, ...]]:
+    """The released impact figures: this file leaves the organisation."""
     yield ("Code4000 impact figures",)
     yield ("Period", _date(figures.period_start), _date(figures.period_end))
     yield ("Prisons", figures.prison_names)
+    yield (
+        "Counts are rounded to the nearest 5; 'fewer than 5' is a count from 1 to 4; "
+        "'withheld' is held back so that a small number cannot be worked out; 0 is none.",
+    )
     yield ()
     yield ("Figure", "Value", "Denominator")
-    for _key, label, value in figures.headline_rows():
-        base = getattr(value, "base", None)
-        yield (label, value.public, base.public if base is not None else "")
-    for group in (figures.released_graduates, figures.all_released):
+    for row in figures.headline_rows:
+        yield (row.label, row.text, row.base.text if row.base is not None else "")
+    for group in figures.outcome_groups:
         yield ()
         yield (f"Outcomes at the latest follow-up among {group.group}",)
-        yield ("Released", group.released.public)
-        yield ("With a follow-up recorded (the denominator)", group.followed_up.public)
+        yield ("Released", group.released.text)
+        yield ("With a follow-up recorded (the denominator)", group.followed_up.text)
         yield ("Outcome", "Learners", "Share")
         for line in group.lines:
-            yield (line.label, line.share.count.public, line.share.public)
+            yield (line.label, line.count.text, line.share)
     yield ()
     yield ("Per quarter", "New starters", "Graduates", "Releases")
-    for row in figures.starters_graduates_releases_by_quarter:
+    for quarter in figures.quarters:
         yield (
-            row.label,
-            Count(row.starters).public,
-            Count(row.graduates).public,
-            Count(row.releases).public,
+            quarter.label,
+            quarter.starters.text,
+            quarter.graduates.text,
+            quarter.releases.text,
         )
-    if figures.reviews_on_time_by_prison:
+    if figures.has_reviews:
         yield ()
         yield ("Reviews held on time, by prison", "Share", "Reviews with a due date")
-        for prison in figures.reviews_on_time_by_prison:
-            yield (prison.prison, prison.on_time.public, prison.on_time.base.public)
+        for prison in figures.reviews_by_prison:
+            yield (prison.prison, prison.share, prison.with_due.text)

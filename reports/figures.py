@@ -4,9 +4,10 @@ Every figure is one set-based query (or one GROUP BY), whatever the number of
 learners. The same `ImpactFigures` feeds the dashboard, the partner report PDF
 and the impact CSV, so the three can never disagree.
 
-Suppression: a count from 1 to 4 is shown as "fewer than 5", and a percentage
-whose numerator or denominator is such a count is withheld (`Count` and
-`Share` below). Zero is shown: it identifies nobody.
+These are the exact figures. Every output shows them through
+`reports.disclosure.figures_shown`, which rounds them and withholds what would
+give a small count away (docs/disclosure.md); `Count.public` and `Share.public`
+below are only the first step of that, "fewer than 5" for a count from 1 to 4.
 
 Learners are counted at the prison they are at now (a transfer moves a learner's
 whole history with them).
@@ -227,6 +228,13 @@ def _quarters(start: dt.date, end: dt.date) -> list[dt.date]:
         month = first.month + 3
         first = dt.date(first.year + (month > 12), (month - 1) % 12 + 1, 1)
     return quarters
+
+
+def quarter_spans(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """The days each row of the per-quarter table counts: its quarter, cut to the period."""
+    firsts = _quarters(start, end)
+    lasts = [q - dt.timedelta(days=1) for q in firsts[1:]] + [end]
+    return [(max(first, start), min(last, end)) for first, last in zip(firsts, lasts, strict=True)]
 
 
 def _per_quarter(queryset: QuerySet, date_field: str) -> dict[dt.date, int]:

@@ -101,3 +101,36 @@ class StoredFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.size} bytes)"
+
+
+class PublishedKind(models.TextChoices):
+    PARTNER_PDF = "partner_pdf", "Partner report (PDF)"
+    IMPACT_CSV = "impact_csv", "Impact figures (CSV)"
+
+
+class PublishedTable(models.Model):
+    """Figures that left the organisation, as a reader learns them: each cell's
+    measures, prisons, days and the range its shown value gives away (see
+    reports/disclosure.py). Every new release is checked against these. Rows
+    are never changed or deleted: what has been published stays published."""
+
+    kind = models.CharField(max_length=20, choices=PublishedKind.choices)
+    run = models.ForeignKey(
+        ReportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    period_start = models.DateField()
+    period_end = models.DateField()
+    prisons = models.ManyToManyField("accounts.Prison", related_name="+")
+    cells = models.JSONField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["published_at", "pk"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_kind_display()}, {self.period_start:%d %b %Y} to {self.period_end:%d %b %Y}"
+        )

@@ -1,19 +1,29 @@
-"""Writes for reports: asking for a partner report, making its PDF, and the
-audit events for every report, PDF and export."""
+"""Writes for reports: asking for a partner report, making its PDF, releasing
+figures that leave the organisation, and the audit events for every report, PDF
+and export."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections import defaultdict
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from audit.services import audit_record
-from reports.figures import impact_figures
+from reports.disclosure import FiguresShown, Published, figures_shown
+from reports.figures import ImpactFigures, impact_figures
 from reports.impact_charts import impact_charts
-from reports.models import Partner, ReportRun, RunStatus, params_key_for
+from reports.models import (
+    Partner,
+    PublishedKind,
+    PublishedTable,
+    ReportRun,
+    RunStatus,
+    params_key_for,
+)
 from reports.pdf import render_pdf
 
 logger = logging.getLogger(__name__)
@@ -102,15 +112,82 @@ def _progress(run_id: int, percent: int) -> None:
     ReportRun.objects.filter(pk=run_id).update(progress=percent)
 
 
+# Any constant: every release takes this lock, so two releases made at the same
+# moment are checked one after the other, each against the other.
+RELEASE_LOCK = 14_2026
+
+
+def earlier_releases(prison_ids) -> list[Published]:
+    """Every cell of every stored release that shares a prison with `prison_ids`,
+    directly or through a chain of releases: a report for Humber, one for Humber
+    and Risley, and one for Risley are linked even though the first and last share
+    none. Their periods need not overlap: counts of "now" (active learners) are
+    the same cell whatever the period."""
+    prisons_of: dict[int, set[int]] = defaultdict(set)
+    for table_id, prison_id in PublishedTable.prisons.through.objects.values_list(
+        "publishedtable_id", "prison_id"
+    ):
+        prisons_of[table_id].add(prison_id)
+    linked, tables = set(prison_ids), set()
+    grown = True
+    while grown:
+        grown = False
+        for table_id, prisons in prisons_of.items():
+            if table_id not in tables and prisons & linked:
+                tables.add(table_id)
+                linked |= prisons
+                grown = True
+    rows = PublishedTable.objects.filter(pk__in=tables).values_list("cells", flat=True)
+    return [Published.from_json(cell) for cells in rows for cell in cells]
+
+
+def figures_for_screen(figures: ImpactFigures, *, exact: bool) -> FiguresShown:
+    """The figures on a page inside the organisation: exact, or exactly what a
+    download made now would show (nothing is stored)."""
+    if exact:
+        return figures_shown(figures, exact_figures=True)
+    return figures_shown(figures, earlier=earlier_releases(p.pk for p in figures.prisons))
+
+
+@transaction.atomic
+def figures_release(
+    *, figures: ImpactFigures, kind: str, actor=None, run: ReportRun | None = None
+) -> FiguresShown:
+    """The released figures for a download, PDF or email, checked against every
+    earlier release and stored, so that the next release is checked against it."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RELEASE_LOCK])
+    prison_ids = [p.pk for p in figures.prisons]
+    shown = figures_shown(figures, earlier=earlier_releases(prison_ids))
+    table = PublishedTable(
+        kind=kind,
+        run=run,
+        period_start=figures.period_start,
+        period_end=figures.period_end,
+        cells=[cell.as_json() for cell in shown.published],
+        published_by=actor,
+    )
+    table.full_clean(exclude=["prisons"])
+    table.save()
+    table.prisons.set(prison_ids)
+    return shown
+
+
 def partner_report_context(run: ReportRun) -> dict[str, object]:
+    """The released figures of a partner report (stored as released: the PDF
+    made from them leaves the organisation)."""
     figures = impact_figures(
         period_start=run.period_start, period_end=run.period_end, prisons=run.prisons.all()
+    )
+    shown = figures_release(
+        figures=figures, kind=PublishedKind.PARTNER_PDF, actor=run.requested_by, run=run
     )
     return {
         "run": run,
         "partner_name": Partner(run.partner).label,
-        "figures": figures,
-        "charts": impact_charts(figures),
+        "figures": shown,
+        "charts": impact_charts(shown),
         "generated_at": timezone.localtime(),
     }
 

@@ -19,11 +19,17 @@ from reports.csv_export import caseload_rows, csv_response, impact_rows
 from reports.figures import impact_figures
 from reports.forms import PartnerReportForm, ReportParametersForm, default_period
 from reports.impact_charts import impact_charts
-from reports.models import RunStatus
+from reports.models import PublishedKind, RunStatus
 from reports.pdf import render_pdf
 from reports.progress_report import learner_progress_context
 from reports.selectors import report_run_for_user, report_runs_for_user, run_background_state
-from reports.services import partner_report_regenerate, partner_report_request, report_audit
+from reports.services import (
+    figures_for_screen,
+    figures_release,
+    partner_report_regenerate,
+    partner_report_request,
+    report_audit,
+)
 
 PARAMETER_KEYS = ("period_start", "period_end", "prisons")
 RUNS_PER_PAGE = 25
@@ -55,18 +61,29 @@ def _detail(form) -> dict[str, object]:
 
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    access_for(request.user).require(Capability.VIEW_REPORTS)
+    access = access_for(request.user)
+    access.require(Capability.VIEW_REPORTS)
+    can_make_reports = access.can(Capability.MAKE_REPORTS)
+    # Directors may see the exact figures on screen; anything that leaves the
+    # organisation, and every other reader, gets the released ones.
+    exact = can_make_reports and request.GET.get("figures") == "exact"
     form = _parameters_form(request)
     figures = charts = None
     if form.is_valid():
         data = form.cleaned_data
-        figures = impact_figures(
-            period_start=data["period_start"],
-            period_end=data["period_end"],
-            prisons=data["prisons"],
+        figures = figures_for_screen(
+            impact_figures(
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                prisons=data["prisons"],
+            ),
+            exact=exact,
         )
         charts = impact_charts(figures)
-        report_audit(actor=request.user, action="report.dashboard.view", detail=_detail(form))
+        detail = _detail(form) | ({"exact_figures": True} if exact else {})
+        report_audit(actor=request.user, action="report.dashboard.view", detail=detail)
+    parameters = request.GET.copy()
+    parameters.pop("figures", None)
     return render(
         request,
         "reports/dashboard.html",
@@ -74,8 +91,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "form": form,
             "figures": figures,
             "charts": charts,
-            "query": request.GET.urlencode() if form.is_bound else "",
-            "can_make_reports": access_for(request.user).can(Capability.MAKE_REPORTS),
+            "query": parameters.urlencode(),
+            "can_make_reports": can_make_reports,
         },
         status=200 if form.is_valid() else 400,
     )
@@ -93,8 +110,14 @@ def impact_csv(request: HttpRequest) -> HttpResponse:
             status=400,
         )
     data = form.cleaned_data
-    figures = impact_figures(
-        period_start=data["period_start"], period_end=data["period_end"], prisons=data["prisons"]
+    figures = figures_release(
+        figures=impact_figures(
+            period_start=data["period_start"],
+            period_end=data["period_end"],
+            prisons=data["prisons"],
+        ),
+        kind=PublishedKind.IMPACT_CSV,
+        actor=request.user,
     )
     report_audit(actor=request.user, action="report.impact_csv", detail=_detail(form))
     return csv_response(

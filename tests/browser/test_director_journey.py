@@ -72,14 +72,24 @@ def test_director_makes_and_downloads_a_partner_report(
     expect(page.get_by_test_id("report-scope")).to_have_text(
         "From 1 January 2025 to 31 December 2025, for HMP Humber."
     )
-    expect(_headline(page, "learners")).to_have_text("17")
+    # The released figures (issue 14): rounded to the nearest 5, shares from the rounded counts.
+    expect(page.get_by_test_id("figures-version")).to_contain_text("the released figures")
+    expect(_headline(page, "learners")).to_have_text("15")
     expect(_headline(page, "graduates")).to_have_text("10")
-    expect(_headline(page, "reviews_on_time")).to_contain_text("80%")
+    expect(_headline(page, "reviews_on_time")).to_contain_text("100%")
     expect(_headline(page, "returns_to_custody")).to_have_text("fewer than 5")
-    # Released graduates: 7 of 10 in a positive outcome; HMP Risley's is not counted.
-    expect(_outcome(page, 1, "positive")).to_have_text(["7", "70%"])
+    expect(_outcome(page, 1, "positive")).to_have_text(["5", "50%"])
     assert_page_passes(page)
     screenshot(page, artifacts, "01-dashboard")
+    # The exact figures, for the director inside Code4000: released graduates, 7 of
+    # 10 in a positive outcome; HMP Risley's is not counted.
+    page.get_by_test_id("figures-switch").click()
+    expect(page.get_by_test_id("figures-version")).to_contain_text("the exact figures")
+    expect(_headline(page, "learners")).to_have_text("17")
+    expect(_headline(page, "reviews_on_time")).to_contain_text("80%")
+    expect(_outcome(page, 1, "positive")).to_have_text(["7", "70%"])
+    assert_page_passes(page)
+    screenshot(page, artifacts, "01b-dashboard-exact")
 
     # Ask for a partner report: a period that ends before it starts first.
     page.get_by_role("link", name="Partner reports (PDF)").click()
@@ -142,8 +152,8 @@ def test_director_makes_and_downloads_a_partner_report(
     assert f"Prepared for the {PARTNER.label}" in text
     assert "HMP Humber" in text
     assert "HMP Risley" not in text
-    assert "Learners on the programme 17" in text
-    assert "70%" in text
+    assert "Learners on the programme 15" in text
+    assert "50%" in text
 
     sign_out(page)
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from accounts.models import Role
 from audit.models import AuditEvent
 from reports.figures import impact_figures
-from reports.models import Partner, RunStatus
+from reports.models import Partner, PublishedKind, PublishedTable, RunStatus
 from reports.services import partner_report_request
 from reports.tasks import report_render_task
 from tests.reports.world import PERIOD, build_hand_built_world
@@ -120,30 +120,38 @@ def _rows(html: str, attribute: str) -> dict[str, str]:
     return rows
 
 
-def test_dashboard_shows_the_same_figures_with_suppression(client, director, hand_world, prison):
-    client.force_login(director)
+def _dashboard(client, prison, **extra):
     response = client.get(
         reverse("reports:dashboard"),
-        {"period_start": "2025-01-01", "period_end": "2025-12-31", "prisons": [prison.pk]},
+        {"period_start": "2025-01-01", "period_end": "2025-12-31", "prisons": [prison.pk], **extra},
     )
     assert response.status_code == 200
-    html = response.content.decode()
+    return response.content.decode()
+
+
+def test_dashboard_shows_the_released_figures(client, director, hand_world, prison):
+    """Under issue 14's rules the released figures are rounded to the nearest 5 and
+    percentages come from the rounded counts: 17 learners show as 15, 8 of 10
+    reviews on time as 10 of 10 (100%), 7 of 10 in positive activity as 5 of 10."""
+    client.force_login(director)
+    html = _dashboard(client, prison)
+    assert "You are looking at the released figures" in html
     figures = _rows(html, "data-figure")
-    assert figures["learners"] == "Learners on the programme 17"
-    assert figures["new_starters"] == "New starters in the period 6"
+    assert figures["learners"] == "Learners on the programme 15"
+    assert figures["new_starters"] == "New starters in the period 5"
     assert figures["graduates"] == "Graduates in the period 10"
-    assert figures["modules_completed"] == "Modules completed 12"
-    assert figures["reviews_on_time"] == "Share of reviews held on time 80% (of 10)"
+    assert figures["modules_completed"] == "Modules completed 10"
+    assert figures["reviews_on_time"] == "Share of reviews held on time 100% (of 10)"
     assert figures["interventions_closed"] == "Interventions closed 5"
     assert figures["returns_to_custody"] == "Returns to custody in the period fewer than 5"
     graduates_table = html.split('data-testid="outcomes-1"')[1].split("</table>")[0]
     outcomes = _rows(graduates_table, "data-outcome")
     assert outcomes["tech"] == "In tech work fewer than 5 withheld"
-    assert outcomes["positive"] == "In positive activity of any kind 7 70%"
+    assert outcomes["positive"] == "In positive activity of any kind 5 50%"
     assert outcomes["returned"] == "Returned to custody fewer than 5 withheld"
     all_table = html.split('data-testid="outcomes-2"')[1].split("</table>")[0]
     assert _rows(all_table, "data-outcome")["positive"] == (
-        "In positive activity of any kind 8 67%"
+        "In positive activity of any kind 10 100%"
     )
     assert "Denominator: 10 released graduates with a follow-up recorded, of 10 released" in html
     kinds_table = html.split('data-testid="outcome-kinds-2"')[1].split("</table>")[0]
@@ -163,6 +171,34 @@ def test_dashboard_shows_the_same_figures_with_suppression(client, director, han
     }
 
 
+def test_a_director_may_see_the_exact_figures_on_screen(client, director, hand_world, prison):
+    client.force_login(director)
+    html = _dashboard(client, prison, figures="exact")
+    assert "You are looking at the exact figures, for use inside Code4000 only" in html
+    figures = _rows(html, "data-figure")
+    assert figures["learners"] == "Learners on the programme 17"
+    assert figures["reviews_on_time"] == "Share of reviews held on time 80% (of 10)"
+    assert figures["returns_to_custody"] == "Returns to custody in the period 1"
+    graduates_table = html.split('data-testid="outcomes-1"')[1].split("</table>")[0]
+    outcomes = _rows(graduates_table, "data-outcome")
+    assert outcomes["tech"] == "In tech work 3 30%"
+    assert outcomes["positive"] == "In positive activity of any kind 7 70%"
+    # Printing the page leaves the exact figures out.
+    exact_part = html.split('class="govuk-!-display-none-print"')[1]
+    assert 'data-figure="learners"' in exact_part
+    assert "The exact figures are not printed" in html
+    event = AuditEvent.objects.get(action="report.dashboard.view")
+    assert event.detail["exact_figures"] is True
+
+
+def test_only_a_director_may_see_the_exact_figures(client, administrator, hand_world, prison):
+    client.force_login(administrator)
+    html = _dashboard(client, prison, figures="exact")
+    assert "You are looking at the released figures" in html
+    assert _rows(html, "data-figure")["learners"] == "Learners on the programme 15"
+    assert "Show the exact figures" not in html
+
+
 def test_impact_csv_has_the_suppressed_figures(client, director, hand_world, prison):
     client.force_login(director)
     response = client.get(
@@ -172,14 +208,16 @@ def test_impact_csv_has_the_suppressed_figures(client, director, hand_world, pri
     assert response.status_code == 200
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
-    assert ["Learners on the programme", "17", ""] in rows
-    assert ["Share of reviews held on time", "80%", "10"] in rows
+    # Rounded to the nearest 5 under issue 14's rules (17 -> 15, 8 of 10 -> 10 of 10).
+    assert ["Learners on the programme", "15", ""] in rows
+    assert ["Share of reviews held on time", "100%", "10"] in rows
     assert ["Returns to custody in the period", "fewer than 5", ""] in rows
     assert ["In tech work", "fewer than 5", "withheld"] in rows
-    assert ["In positive activity of any kind", "7", "70%"] in rows
-    assert ["2025 Q1", "fewer than 5", "6", "0"] in rows
+    assert ["In positive activity of any kind", "5", "50%"] in rows
+    assert ["2025 Q1", "fewer than 5", "5", "0"] in rows
     assert ["2025 Q2", "fewer than 5", "fewer than 5", "10"] in rows
-    assert ["HMP Humber", "80%", "10"] in rows
+    assert ["HMP Humber", "100%", "10"] in rows
+    assert PublishedTable.objects.filter(kind=PublishedKind.IMPACT_CSV).count() == 1
     assert AuditEvent.objects.filter(action="report.impact_csv").count() == 1
 
 
@@ -208,14 +246,20 @@ def test_partner_report_pdf_text(
     assert "Prepared for the Ministry of Justice" in flat
     assert "1 January 2025 to 31 December 2025" in flat
     assert "HMP Humber" in flat and "HMP Risley" not in flat
-    assert re.search(r"Learners on the programme\s+17\n", text)
-    assert re.search(r"Share of reviews held on time\s+80% \(of 10\)", text)
+    # Rounded to the nearest 5 under issue 14's rules.
+    assert re.search(r"Learners on the programme\s+15\n", text)
+    assert re.search(r"Share of reviews held on time\s+100% \(of 10\)", text)
     assert re.search(r"Returns to custody in the period\s+fewer than 5", text)
     graduates, everyone = text.split("Outcomes at the latest follow-up: all released learners", 1)
     assert re.search(r"In tech work\s+fewer than 5\s+withheld", graduates)
-    assert re.search(r"In positive activity of any kind\s+7\s+70%", graduates)
+    assert re.search(r"In positive activity of any kind\s+5\s+50%", graduates)
     assert re.search(r"Lost contact\s+fewer than 5\s+withheld", graduates)
-    assert re.search(r"In positive activity of any kind\s+8\s+67%", everyone)
+    assert re.search(r"In positive activity of any kind\s+10\s+100%", everyone)
     assert "Denominator: 10 released graduates with a follow-up recorded" in flat
     assert "How these figures are counted" in flat
+    # The method note says what is held back, why, and what "withheld" means.
+    assert "Small numbers: what is held back and why" in flat
+    assert "withheld means we have held back a figure that is not itself small" in flat
+    assert "Withheld never means zero" in flat
+    assert PublishedTable.objects.filter(kind=PublishedKind.PARTNER_PDF, run=run).count() == 1
     assert re.search(r"Page 1 of [2-9]", text)
