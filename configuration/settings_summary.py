@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.urls import reverse
 
+from configuration.durations import duration_words
 from notifications import sweep
 from notifications.schedule import SCHEDULE
 from resettlement.models import FOLLOW_UP_MONTHS
@@ -156,7 +157,7 @@ def settings_summary() -> list[tuple[str, list[SettingRow]]]:
         ),
         SettingRow(
             "A set-password link in an invitation or reset email works for",
-            _days(max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)),
+            duration_words(settings.PASSWORD_RESET_TIMEOUT),
             deployment,
         ),
     ]

@@ -9,6 +9,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import User
+from configuration.durations import duration_words
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -23,7 +24,7 @@ def staff_invitation_send(user_id: int) -> bool:
         "site_url": settings.SITE_URL.rstrip("/"),
         "uid": urlsafe_base64_encode(force_bytes(user.pk)),
         "token": default_token_generator.make_token(user),
-        "expiry_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+        "expires_after": duration_words(settings.PASSWORD_RESET_TIMEOUT),
     }
     subject = render_to_string("configuration/email/invitation_subject.txt", context).strip()
     body = render_to_string("configuration/email/invitation.txt", context)
