@@ -340,6 +340,7 @@ def seed(world, *, size: int, log) -> None:
                 started_on=released_on + dt.timedelta(days=7),
                 ended_on=released_on + dt.timedelta(days=180) if n % 4 == 0 else None,
                 notes="Meets every other week to talk through job applications.",
+                non_graduate_reason="Agreed at the release planning meeting.",
             )
 
     # Applications at every stage for learners still in custody and those released.

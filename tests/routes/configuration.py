@@ -7,7 +7,7 @@ from accounts.models import Role
 from notifications.schedule import install_schedule
 from reviews.models import Module, Track
 from tests.factories import PrisonFactory, UserFactory
-from tests.routes import REDIRECT, Route, Who, everyone
+from tests.routes import REDIRECT, Route, everyone
 
 _numbers = count(1)
 
