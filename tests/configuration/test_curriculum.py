@@ -152,3 +152,19 @@ def test_tutors_cannot_change_the_curriculum(client, tutor, css):
     assert client.post(reverse("configuration:module_retire", args=[css.pk])).status_code == 403
     css.refresh_from_db()
     assert css.retired_on is None
+
+
+def test_the_curriculum_page_runs_a_fixed_number_of_queries(
+    client, administrator, track, html, django_assert_max_num_queries
+):
+    client.force_login(administrator)
+    url = reverse("configuration:curriculum")
+    with django_assert_max_num_queries(12):
+        client.get(url)
+    for n in range(5):
+        other = TrackFactory(name=f"Track {n}")
+        for m in range(4):
+            ModuleFactory(track=other, title=f"Module {m}")
+    with django_assert_max_num_queries(12):
+        page = client.get(url).content.decode()
+    assert "Track 4" in page

@@ -127,3 +127,26 @@ def test_other_roles_cannot_close_a_prison(client, director, prison):
     assert client.post(reverse("configuration:prison_close", args=[prison.pk])).status_code == 403
     prison.refresh_from_db()
     assert prison.is_active
+
+
+def test_the_prison_list_runs_a_fixed_number_of_queries(
+    client, administrator, prison, make_user, django_assert_max_num_queries
+):
+    from tests.factories import LearnerFactory, PrisonFactory
+
+    client.force_login(administrator)
+    url = reverse("configuration:prison_list")
+    with django_assert_max_num_queries(12):
+        client.get(url)
+    for n in range(15):
+        extra = PrisonFactory(region=prison.region)
+        make_user("tutor", [extra])
+        LearnerFactory(prison=extra, first_name=f"L{n}")
+    with django_assert_max_num_queries(12):
+        response = client.get(url)
+    assert len(response.context["prisons"]) == 16
+
+
+def test_an_unknown_prison_is_not_found(client, administrator):
+    client.force_login(administrator)
+    assert client.get(reverse("configuration:prison_edit", args=[999999])).status_code == 404

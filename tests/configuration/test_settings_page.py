@@ -41,3 +41,9 @@ def test_an_administrator_moves_the_daily_sweep(client, administrator):
         dt.time(5, 45).strftime("%H:%M")
         in client.get(reverse("configuration:settings")).content.decode()
     )
+
+
+def test_an_unknown_reminder_job_is_not_found(client, administrator):
+    install_schedule()
+    client.force_login(administrator)
+    assert client.get(reverse("configuration:reminder_time_edit", args=[99])).status_code == 404
