@@ -13,17 +13,24 @@ class NavItem:
     label: str
     url_name: str
     capability: Capability | None = None
+    # Other pages under this item, so it shows as the current one there too.
+    also: tuple[str, ...] = ()
 
 
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Home", "home"),
     NavItem("Caseload", "learners:list", Capability.VIEW_LEARNER_RECORD),
     NavItem("Shared plans", "resettlement:shared_list", Capability.UPDATE_PRISON_ACTIONS),
-    NavItem("Employers", "resettlement:employer_list", Capability.CHANGE_RESETTLEMENT_PLAN),
+    NavItem(
+        "Employment",
+        "resettlement:employer_list",
+        Capability.CHANGE_RESETTLEMENT_PLAN,
+        also=("resettlement:mentor_list",),
+    ),
     NavItem("Reports", "reports:dashboard", Capability.VIEW_REPORTS),
     NavItem("Audit", "audit:list", Capability.VIEW_AUDIT),
     NavItem("Notifications", "notifications:list"),
-    NavItem("Configuration", "admin:index", Capability.CONFIGURE),
+    NavItem("Configuration", "configuration:index", Capability.CONFIGURE),
 )
 
 
@@ -37,6 +44,7 @@ def navigation_for(user, current_path: str) -> list[dict[str, object]]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        active = current_path == url if url == "/" else current_path.startswith(url)
+        prefixes = [url, *(reverse(name) for name in item.also)]
+        active = current_path == url if url == "/" else current_path.startswith(tuple(prefixes))
         items.append({"label": item.label, "url": url, "active": active})
     return items

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "reports",
     "privacy",
     "notifications",
+    "configuration",
 ]
 
 MIDDLEWARE = [

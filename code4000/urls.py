@@ -15,5 +15,6 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("privacy/", include("privacy.urls")),
     path("notifications/", include("notifications.urls")),
+    path("configuration/", include("configuration.urls")),
     path("admin/", admin.site.urls),
 ]

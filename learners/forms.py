@@ -110,7 +110,8 @@ class EnrolmentForm(forms.ModelForm):
         self.fields["earliest_release_on"] = _date_field("Earliest release date", required=False)
         self.fields["expected_release_on"] = _date_field("Expected release date", required=False)
         self.fields["prison"] = PrisonChoiceField(
-            queryset=prisons_for_user(user).order_by("name"),
+            # A closed prison takes no new learners.
+            queryset=prisons_for_user(user).filter(is_active=True).order_by("name"),
             label="Prison",
             empty_label="Choose a prison",
             error_messages={

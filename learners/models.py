@@ -160,6 +160,9 @@ class Learner(models.Model):
             expected_release_on=self.expected_release_on,
             today=timezone.localdate(),
         )
+        # A closed prison keeps its learners but takes no new ones.
+        if self._state.adding and self.prison_id is not None and not self.prison.is_active:
+            errors["prison"] = f"{self.prison.name} is closed: it takes no new learners"
         if errors:
             raise ValidationError(errors)
 

@@ -340,6 +340,7 @@ def seed(world, *, size: int, log) -> None:
                 started_on=released_on + dt.timedelta(days=7),
                 ended_on=released_on + dt.timedelta(days=180) if n % 4 == 0 else None,
                 notes="Meets every other week to talk through job applications.",
+                non_graduate_reason="Agreed at the release planning meeting.",
             )
 
     # Applications at every stage for learners still in custody and those released.
@@ -368,6 +369,10 @@ def seed(world, *, size: int, log) -> None:
                 status=step,
                 on=today - dt.timedelta(days=50 - 10 * k),
             )
+    # The lifecycle (issue 16): one opportunity closed, one mentor paused.
+    lead = world.first_of(Role.REGIONAL_MANAGER)
+    services.opportunity_close(actor=lead, opportunity=opportunities[-1])
+    services.mentor_pause(actor=lead, mentor=mentors[-1])
     log(
         f"Resettlement: {len(planned)} plans, {len(released)} released learners, "
         f"{len(employers)} employers, {len(mentors)} mentors."

@@ -7,6 +7,7 @@ from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
 from django.utils import timezone
 
+from learners.models import CourseStatus
 from resettlement.models import (
     ActionStatus,
     ContactMethod,
@@ -55,8 +56,11 @@ class GdsForm(forms.Form):
     radios: tuple[str, ...] = ()
     checkboxes: tuple[str, ...] = ()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, button: str | None = None, **kwargs):
+        if button is not None:
+            self.button = button
         super().__init__(*args, **kwargs)
+        self.adjust_fields()
         self.helper = FormHelper()
         self.helper.form_tag = False
         layout = []
@@ -68,6 +72,9 @@ class GdsForm(forms.Form):
             else:
                 layout.append(Field(name))
         self.helper.layout = Layout(*layout, Button("submit", self.button))
+
+    def adjust_fields(self) -> None:
+        """Add or drop fields for this instance, before the layout is built."""
 
 
 def _not_future(value, label: str):
@@ -312,9 +319,18 @@ class EmployerForm(GdsForm):
         error_messages={"required": "Select whether they have hired people with convictions"},
     )
 
+    def __init__(self, *args, employer: Employer | None = None, **kwargs):
+        if employer is not None:
+            kwargs.setdefault("button", "Save changes")
+        super().__init__(*args, **kwargs)
+        self.employer = employer
+
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
-        if Employer.objects.filter(name__iexact=name).exists():
+        others = Employer.objects.filter(name__iexact=name)
+        if self.employer is not None:
+            others = others.exclude(pk=self.employer.pk)
+        if others.exists():
             raise forms.ValidationError("An employer with this name already exists")
         return name
 
@@ -409,19 +425,47 @@ class MentorMatchForm(GdsForm):
     button = "Match mentor"
     mentor = forms.ModelChoiceField(
         label="Mentor",
-        queryset=Mentor.objects.all(),
+        queryset=Mentor.objects.filter(paused_on__isnull=True),
         empty_label="Choose a mentor",
-        error_messages={"required": "Choose a mentor"},
+        help_text="Paused mentors are not listed.",
+        error_messages={
+            "required": "Choose a mentor",
+            "invalid_choice": "Choose a mentor who is taking new matches",
+        },
     )
     started_on = _date("Start date")
     ended_on = _date("End date", required=False)
     notes = forms.CharField(label="Notes (optional)", widget=forms.Textarea, required=False)
+    non_graduate_reason = forms.CharField(
+        label="Why match a learner who has not graduated?",
+        help_text="Mentors are matched with graduates. Only needed when this learner has "
+        "not graduated.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+    def __init__(self, *args, learner, **kwargs):
+        self.learner = learner
+        super().__init__(*args, **kwargs)
+
+    def adjust_fields(self) -> None:
+        if self.learner.course_status == CourseStatus.GRADUATED:
+            del self.fields["non_graduate_reason"]
 
     def clean(self):
         data = super().clean()
         start, end = data.get("started_on"), data.get("ended_on")
         if start and end and end < start:
             self.add_error("ended_on", "The end date must be on or after the start date")
+        if "non_graduate_reason" in self.fields:
+            reason = (data.get("non_graduate_reason") or "").strip()
+            if not reason:
+                self.add_error(
+                    "non_graduate_reason",
+                    f"{self.learner.display_name} has not graduated: give the reason for "
+                    "matching them with a mentor",
+                )
+            data["non_graduate_reason"] = reason
         return data
 
 
@@ -438,3 +482,22 @@ class MentorMatchEndForm(GdsForm):
         if value < self.started_on:
             raise forms.ValidationError("The end date must be on or after the start date")
         return value
+
+
+class OpportunityReopenForm(GdsForm):
+    button = "Reopen opportunity"
+    closing_on = _date(
+        "New closing date",
+        required=False,
+        help_text="Leave empty if it stays open until you close it.",
+    )
+
+    def clean_closing_on(self):
+        value = self.cleaned_data["closing_on"]
+        if value and value < timezone.localdate():
+            raise forms.ValidationError("The new closing date must be today or later")
+        return value
+
+
+class ConfirmForm(GdsForm):
+    """A yes-or-no action: nothing to fill in, one button (pass `button=`)."""

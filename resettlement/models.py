@@ -387,6 +387,12 @@ class Opportunity(models.Model):
     location = models.CharField(max_length=120)
     closing_on = models.DateField("closing date", null=True, blank=True)
     restrictions = models.TextField(blank=True)
+    closed_on = models.DateField(
+        "closed on",
+        null=True,
+        blank=True,
+        help_text="Closed by a regional manager: no new introductions. Reopening clears it.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -395,6 +401,11 @@ class Opportunity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role} at {self.employer}"
+
+    def is_open(self, today=None) -> bool:
+        """Open for new introductions: not closed, and its closing date not passed."""
+        today = today or timezone.localdate()
+        return self.closed_on is None and (self.closing_on is None or self.closing_on >= today)
 
 
 class ApplicationStatus(models.TextChoices):
@@ -481,6 +492,12 @@ class Mentor(models.Model):
     email = models.EmailField(blank=True)
     skills = models.CharField(max_length=300)
     availability = models.CharField(max_length=200, blank=True)
+    paused_on = models.DateField(
+        "paused on",
+        null=True,
+        blank=True,
+        help_text="A paused mentor keeps their current matches and takes no new ones.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -496,6 +513,11 @@ class MentorMatch(models.Model):
     started_on = models.DateField("start date")
     ended_on = models.DateField("end date", null=True, blank=True)
     notes = models.TextField(blank=True)
+    non_graduate_reason = models.TextField(
+        "why a learner who has not graduated is matched",
+        blank=True,
+        help_text="Mentors are matched with graduates; any other match needs a reason.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

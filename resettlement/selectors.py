@@ -234,7 +234,7 @@ def employer_for_user(user, pk: int) -> Employer:
 def open_opportunities() -> QuerySet[Opportunity]:
     today = timezone.localdate()
     return Opportunity.objects.select_related("employer").filter(
-        Q(closing_on__isnull=True) | Q(closing_on__gte=today)
+        Q(closing_on__isnull=True) | Q(closing_on__gte=today), closed_on__isnull=True
     )
 
 
@@ -246,3 +246,23 @@ def mentors_for_user(user) -> QuerySet[Mentor]:
             "matches", filter=Q(matches__ended_on__isnull=True) | Q(matches__ended_on__gte=today)
         )
     ).order_by("name", "pk")
+
+
+def opportunity_for_user(user, pk: int) -> Opportunity:
+    _require_directory(user)
+    try:
+        return Opportunity.objects.select_related("employer").get(pk=pk)
+    except (Opportunity.DoesNotExist, ValueError) as exc:
+        raise Http404("No such opportunity.") from exc
+
+
+def mentor_for_user(user, pk: int) -> Mentor:
+    _require_directory(user)
+    try:
+        return Mentor.objects.get(pk=pk)
+    except (Mentor.DoesNotExist, ValueError) as exc:
+        raise Http404("No such mentor.") from exc
+
+
+def mentors_taking_matches() -> QuerySet[Mentor]:
+    return Mentor.objects.filter(paused_on__isnull=True).order_by("name", "pk")

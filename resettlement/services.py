@@ -16,11 +16,12 @@ from django.utils import timezone
 from accounts.access import Capability, access_for
 from accounts.models import Role
 from audit.services import audit_record
-from learners.models import CustodyStatus, Learner, StatusField, TimelineKind
+from learners.models import CourseStatus, CustodyStatus, Learner, StatusField, TimelineKind
 from learners.services import learner_status_move
 from learners.timeline import timeline_record
 from resettlement.models import (
     APPLICATION_DATE_FIELDS,
+    APPLICATION_TRANSITIONS,
     FOLLOW_UP_MONTHS,
     ActionUpdate,
     Application,
@@ -484,6 +485,9 @@ def application_add(
 ) -> Application:
     """Introduce a learner to an opportunity; allowed while still in custody."""
     access_for(actor).require(Capability.CHANGE_LEARNER)
+    # Read it again: it may have closed since the form was shown.
+    if not Opportunity.objects.get(pk=opportunity.pk).is_open():
+        raise ValidationError({"opportunity": "This opportunity is closed: choose an open one"})
     application = Application(
         learner=learner,
         opportunity=opportunity,
@@ -551,6 +555,18 @@ def mentor_add(*, actor, **fields: Any) -> Mentor:
 @transaction.atomic
 def mentor_match_add(*, actor, learner: Learner, mentor: Mentor, **fields: Any) -> MentorMatch:
     access_for(actor).require(Capability.CHANGE_LEARNER)
+    if mentor.paused_on is not None:
+        raise ValidationError({"mentor": f"{mentor.name} is paused and takes no new matches"})
+    graduate = learner.course_status == CourseStatus.GRADUATED
+    reason = "" if graduate else (fields.get("non_graduate_reason") or "").strip()
+    if not graduate and not reason:
+        raise ValidationError(
+            {
+                "non_graduate_reason": "Mentors are matched with graduates: give the reason "
+                "for matching a learner who has not graduated"
+            }
+        )
+    fields["non_graduate_reason"] = reason
     match = MentorMatch(learner=learner, mentor=mentor, created_by=actor, **fields)
     match.full_clean()
     match.save()
@@ -582,3 +598,161 @@ def mentor_match_end(*, actor, match: MentorMatch, ended_on: dt.date) -> MentorM
         actor=actor, action="resettlement.mentor.match_end", obj=match, learner_id=match.learner_id
     )
     return match
+
+
+# Employment lifecycle: edit employers, opportunities and mentors; close and
+# reopen opportunities; pause and resume mentors.
+
+
+@transaction.atomic
+def employer_update(*, actor, employer: Employer, **fields: Any) -> Employer:
+    access_for(actor).require(Capability.CHANGE_RESETTLEMENT_PLAN)
+    employer = Employer.objects.select_for_update().get(pk=employer.pk)
+    changed = sorted(name for name, value in fields.items() if getattr(employer, name) != value)
+    for name, value in fields.items():
+        setattr(employer, name, value)
+    employer.full_clean()
+    employer.save()
+    audit_record(
+        actor=actor, action="resettlement.employer.update", obj=employer, detail={"fields": changed}
+    )
+    return employer
+
+
+@transaction.atomic
+def opportunity_update(*, actor, opportunity: Opportunity, **fields: Any) -> Opportunity:
+    access_for(actor).require(Capability.CHANGE_RESETTLEMENT_PLAN)
+    opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    changed = sorted(name for name, value in fields.items() if getattr(opportunity, name) != value)
+    for name, value in fields.items():
+        setattr(opportunity, name, value)
+    opportunity.full_clean()
+    opportunity.save()
+    audit_record(
+        actor=actor,
+        action="resettlement.opportunity.update",
+        obj=opportunity,
+        detail={"fields": changed},
+    )
+    return opportunity
+
+
+_OPEN_APPLICATION_STATUSES = [status for status, moves in APPLICATION_TRANSITIONS.items() if moves]
+
+
+def _opportunity_timeline(*, actor, opportunity: Opportunity, summary: str) -> int:
+    """A timeline entry for every learner with an open application to the
+    opportunity, so the change shows in each learner's history."""
+    applications = (
+        Application.objects.filter(opportunity=opportunity, status__in=_OPEN_APPLICATION_STATUSES)
+        .select_related("learner")
+        .order_by("pk")
+    )
+    count = 0
+    for application in applications:
+        timeline_record(
+            learner=application.learner,
+            kind=TimelineKind.APPLICATION,
+            summary=summary,
+            actor=actor,
+            obj=application,
+        )
+        count += 1
+    return count
+
+
+@transaction.atomic
+def opportunity_close(*, actor, opportunity: Opportunity, on: dt.date | None = None) -> Opportunity:
+    """No new introductions. Applications already made carry on."""
+    access_for(actor).require(Capability.CHANGE_RESETTLEMENT_PLAN)
+    opportunity = (
+        Opportunity.objects.select_for_update().select_related("employer").get(pk=opportunity.pk)
+    )
+    if opportunity.closed_on is not None:
+        raise ValidationError(f"{opportunity.role} is already closed")
+    opportunity.closed_on = on or timezone.localdate()
+    opportunity.full_clean()
+    opportunity.save(update_fields=["closed_on"])
+    learners = _opportunity_timeline(
+        actor=actor,
+        opportunity=opportunity,
+        summary=f"{opportunity.role} at {opportunity.employer.name}: opportunity closed",
+    )
+    audit_record(
+        actor=actor,
+        action="resettlement.opportunity.close",
+        obj=opportunity,
+        detail={"learners_told": learners},
+    )
+    return opportunity
+
+
+@transaction.atomic
+def opportunity_reopen(
+    *, actor, opportunity: Opportunity, closing_on: dt.date | None = None
+) -> Opportunity:
+    """Open again, with a new closing date (or none)."""
+    access_for(actor).require(Capability.CHANGE_RESETTLEMENT_PLAN)
+    opportunity = (
+        Opportunity.objects.select_for_update().select_related("employer").get(pk=opportunity.pk)
+    )
+    if opportunity.is_open():
+        raise ValidationError(f"{opportunity.role} is already open")
+    if closing_on is not None and closing_on < timezone.localdate():
+        raise ValidationError({"closing_on": "The new closing date must be today or later"})
+    opportunity.closed_on = None
+    opportunity.closing_on = closing_on
+    opportunity.full_clean()
+    opportunity.save(update_fields=["closed_on", "closing_on"])
+    learners = _opportunity_timeline(
+        actor=actor,
+        opportunity=opportunity,
+        summary=f"{opportunity.role} at {opportunity.employer.name}: opportunity reopened",
+    )
+    audit_record(
+        actor=actor,
+        action="resettlement.opportunity.reopen",
+        obj=opportunity,
+        detail={"learners_told": learners},
+    )
+    return opportunity
+
+
+@transaction.atomic
+def mentor_update(*, actor, mentor: Mentor, **fields: Any) -> Mentor:
+    access_for(actor).require(Capability.CHANGE_RESETTLEMENT_PLAN)
+    mentor = Mentor.objects.select_for_update().get(pk=mentor.pk)
+    changed = sorted(name for name, value in fields.items() if getattr(mentor, name) != value)
+    for name, value in fields.items():
+        setattr(mentor, name, value)
+    mentor.full_clean()
+    mentor.save()
+    audit_record(
+        actor=actor, action="resettlement.mentor.update", obj=mentor, detail={"fields": changed}
+    )
+    return mentor
+
+
+@transaction.atomic
+def mentor_pause(*, actor, mentor: Mentor) -> Mentor:
+    """A paused mentor keeps their current matches and is offered for no new ones."""
+    access_for(actor).require(Capability.CHANGE_RESETTLEMENT_PLAN)
+    mentor = Mentor.objects.select_for_update().get(pk=mentor.pk)
+    if mentor.paused_on is not None:
+        raise ValidationError(f"{mentor.name} is already paused")
+    mentor.paused_on = timezone.localdate()
+    mentor.save(update_fields=["paused_on"])
+    audit_record(actor=actor, action="resettlement.mentor.pause", obj=mentor)
+    return mentor
+
+
+@transaction.atomic
+def mentor_resume(*, actor, mentor: Mentor) -> Mentor:
+    access_for(actor).require(Capability.CHANGE_RESETTLEMENT_PLAN)
+    mentor = Mentor.objects.select_for_update().get(pk=mentor.pk)
+    if mentor.paused_on is None:
+        raise ValidationError(f"{mentor.name} is not paused")
+    mentor.paused_on = None
+    mentor.save(update_fields=["paused_on"])
+    audit_record(actor=actor, action="resettlement.mentor.resume", obj=mentor)
+    return mentor

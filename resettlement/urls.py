@@ -57,4 +57,23 @@ urlpatterns = [
     ),
     path("mentors/", views.mentor_list, name="mentor_list"),
     path("mentors/add/", views.mentor_add, name="mentor_add"),
+    path("employers/<int:employer_pk>/edit/", views.employer_edit, name="employer_edit"),
+    path(
+        "opportunities/<int:opportunity_pk>/edit/",
+        views.opportunity_edit,
+        name="opportunity_edit",
+    ),
+    path(
+        "opportunities/<int:opportunity_pk>/close/",
+        views.opportunity_close,
+        name="opportunity_close",
+    ),
+    path(
+        "opportunities/<int:opportunity_pk>/reopen/",
+        views.opportunity_reopen,
+        name="opportunity_reopen",
+    ),
+    path("mentors/<int:mentor_pk>/edit/", views.mentor_edit, name="mentor_edit"),
+    path("mentors/<int:mentor_pk>/pause/", views.mentor_pause, name="mentor_pause"),
+    path("mentors/<int:mentor_pk>/resume/", views.mentor_resume, name="mentor_resume"),
 ]

@@ -451,11 +451,15 @@ def application_move(request, pk: int, application_pk: int):
 @GET_POST
 def mentor_match_add(request, pk: int):
     learner = selectors.record_learner_for_user(request.user, pk, change=True)
-    form = forms.MentorMatchForm(_data(request))
+    form = forms.MentorMatchForm(_data(request), learner=learner)
     if request.method == "POST" and form.is_valid():
-        services.mentor_match_add(actor=request.user, learner=learner, **form.cleaned_data)
-        messages.success(request, "Mentor matched.")
-        return redirect(_release_url(learner))
+        try:
+            services.mentor_match_add(actor=request.user, learner=learner, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(request, "Mentor matched.")
+            return redirect(_release_url(learner))
     _audit_view(request, learner, "mentor_match_add")
     return _form_page(
         request,
@@ -562,4 +566,177 @@ def mentor_add(request):
         return redirect("resettlement:mentor_list")
     return _form_page(
         request, form, title="Add a mentor", cancel=reverse("resettlement:mentor_list")
+    )
+
+
+# The employment lifecycle: edit, close and reopen, pause and resume. Regional
+# managers only (CHANGE_RESETTLEMENT_PLAN), checked again by each service.
+
+
+def _employment_form(request, form, *, title: str, save, success: str, intro: str = ""):
+    """Gate already passed: form -> service -> redirect, or the form with its errors
+    (a ValidationError from the service included), nothing saved."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = save(form.cleaned_data)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                _add_service_errors(form, exc)
+        else:
+            messages.success(request, message)
+            return redirect(success)
+    return _form_page(request, form, title=title, intro=intro, cancel=success)
+
+
+@GET_POST
+def employer_edit(request, employer_pk: int):
+    employer = selectors.employer_for_user(request.user, employer_pk)
+    access_for(request.user).require(Capability.CHANGE_RESETTLEMENT_PLAN)
+    fields = ("name", "sector", "contact_name", "contact_email", "contact_phone")
+    initial = {name: getattr(employer, name) for name in fields}
+    initial["hired_with_convictions"] = employer.hired_with_convictions
+    form = forms.EmployerForm(_data(request), employer=employer, initial=initial)
+
+    def save(data) -> str:
+        services.employer_update(actor=request.user, employer=employer, **data)
+        return f"{data['name']} saved."
+
+    return _employment_form(
+        request,
+        form,
+        title=f"Change {employer.name}",
+        save=save,
+        success=reverse("resettlement:employer_list"),
+    )
+
+
+@GET_POST
+def opportunity_edit(request, opportunity_pk: int):
+    opportunity = selectors.opportunity_for_user(request.user, opportunity_pk)
+    access_for(request.user).require(Capability.CHANGE_RESETTLEMENT_PLAN)
+    fields = ("role", "kind", "location", "closing_on", "restrictions")
+    form = forms.OpportunityForm(
+        _data(request),
+        initial={name: getattr(opportunity, name) for name in fields},
+        button="Save changes",
+    )
+
+    def save(data) -> str:
+        services.opportunity_update(actor=request.user, opportunity=opportunity, **data)
+        return f"{data['role']} at {opportunity.employer.name} saved."
+
+    return _employment_form(
+        request,
+        form,
+        title=f"Change {opportunity.role} at {opportunity.employer.name}",
+        save=save,
+        success=reverse("resettlement:employer_list"),
+    )
+
+
+@GET_POST
+def opportunity_close(request, opportunity_pk: int):
+    opportunity = selectors.opportunity_for_user(request.user, opportunity_pk)
+    access_for(request.user).require(Capability.CHANGE_RESETTLEMENT_PLAN)
+    form = forms.ConfirmForm(_data(request), button="Close opportunity")
+
+    def save(data) -> str:
+        services.opportunity_close(actor=request.user, opportunity=opportunity)
+        return f"{opportunity.role} at {opportunity.employer.name} is closed."
+
+    return _employment_form(
+        request,
+        form,
+        title=f"Close {opportunity.role} at {opportunity.employer.name}",
+        intro="No more learners can be introduced to it. Applications already made carry "
+        "on, and each of those learners' timelines records the closure. You can reopen it.",
+        save=save,
+        success=reverse("resettlement:employer_list"),
+    )
+
+
+@GET_POST
+def opportunity_reopen(request, opportunity_pk: int):
+    opportunity = selectors.opportunity_for_user(request.user, opportunity_pk)
+    access_for(request.user).require(Capability.CHANGE_RESETTLEMENT_PLAN)
+    form = forms.OpportunityReopenForm(_data(request))
+
+    def save(data) -> str:
+        services.opportunity_reopen(actor=request.user, opportunity=opportunity, **data)
+        return f"{opportunity.role} at {opportunity.employer.name} is open again."
+
+    return _employment_form(
+        request,
+        form,
+        title=f"Reopen {opportunity.role} at {opportunity.employer.name}",
+        save=save,
+        success=reverse("resettlement:employer_list"),
+    )
+
+
+@GET_POST
+def mentor_edit(request, mentor_pk: int):
+    mentor = selectors.mentor_for_user(request.user, mentor_pk)
+    access_for(request.user).require(Capability.CHANGE_RESETTLEMENT_PLAN)
+    fields = ("name", "organisation", "email", "skills", "availability")
+    form = forms.MentorForm(
+        _data(request),
+        initial={name: getattr(mentor, name) for name in fields},
+        button="Save changes",
+    )
+
+    def save(data) -> str:
+        services.mentor_update(actor=request.user, mentor=mentor, **data)
+        return f"{data['name']} saved."
+
+    return _employment_form(
+        request,
+        form,
+        title=f"Change {mentor.name}",
+        save=save,
+        success=reverse("resettlement:mentor_list"),
+    )
+
+
+@GET_POST
+def mentor_pause(request, mentor_pk: int):
+    mentor = selectors.mentor_for_user(request.user, mentor_pk)
+    access_for(request.user).require(Capability.CHANGE_RESETTLEMENT_PLAN)
+    form = forms.ConfirmForm(_data(request), button="Pause mentor")
+
+    def save(data) -> str:
+        services.mentor_pause(actor=request.user, mentor=mentor)
+        return f"{mentor.name} is paused."
+
+    return _employment_form(
+        request,
+        form,
+        title=f"Pause {mentor.name}",
+        intro="Their current matches carry on; they are not offered for new matches until "
+        "you resume them. To end a match, go to the learner's release and outcomes page.",
+        save=save,
+        success=reverse("resettlement:mentor_list"),
+    )
+
+
+@GET_POST
+def mentor_resume(request, mentor_pk: int):
+    mentor = selectors.mentor_for_user(request.user, mentor_pk)
+    access_for(request.user).require(Capability.CHANGE_RESETTLEMENT_PLAN)
+    form = forms.ConfirmForm(_data(request), button="Resume mentor")
+
+    def save(data) -> str:
+        services.mentor_resume(actor=request.user, mentor=mentor)
+        return f"{mentor.name} can be matched again."
+
+    return _employment_form(
+        request,
+        form,
+        title=f"Resume {mentor.name}",
+        intro="They are offered for new matches again.",
+        save=save,
+        success=reverse("resettlement:mentor_list"),
     )

@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.access import Capability, access_for
 from accounts.home import HomeSection
 from accounts.models import Role
+from accounts.selectors import prisons_for_user
 from reviews.selectors import (
     open_interventions_for_user,
     review_counts_by_prison,
@@ -36,6 +37,18 @@ def _queue(user, today) -> dict:
     }
 
 
+def _every_prison(user, counts: list[dict]) -> list[dict]:
+    """One row per prison the user covers, with nothing due shown as 0 (a prison
+    with no reviews due was missing), plus any other prison that has counts."""
+    rows = {row["prison__code"]: row for row in counts}
+    for prison in prisons_for_user(user):
+        rows.setdefault(
+            prison.code,
+            {"prison__name": prison.name, "prison__code": prison.code, "due": 0, "overdue": 0},
+        )
+    return sorted(rows.values(), key=lambda row: row["prison__name"])
+
+
 def home_sections(request) -> list[HomeSection]:
     user = request.user
     access = access_for(user)
@@ -46,7 +59,7 @@ def home_sections(request) -> list[HomeSection]:
     if access.role in (Role.TUTOR, Role.REGIONAL_MANAGER):
         context.update(_queue(user, today))
     if access.role != Role.TUTOR:
-        counts = review_counts_by_prison(user, today=today)
+        counts = _every_prison(user, review_counts_by_prison(user, today=today))
         context["prison_counts"] = counts
         context["prison_due_total"] = sum(row["due"] for row in counts)
         context["prison_overdue_total"] = sum(row["overdue"] for row in counts)

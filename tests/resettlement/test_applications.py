@@ -192,6 +192,17 @@ def test_mentor_added_and_matched(client, regional_manager, released):
     response = client.post(
         url, {"mentor": mentor.pk, "started_on": "2026-01-10", "notes": "Fortnightly"}
     )
+    assert "has not graduated: give the reason" in response.content.decode()
+    assert not MentorMatch.objects.exists()
+    response = client.post(
+        url,
+        {
+            "mentor": mentor.pk,
+            "started_on": "2026-01-10",
+            "notes": "Fortnightly",
+            "non_graduate_reason": "Agreed with the learner before release",
+        },
+    )
     assert response.status_code == 302
     assert MentorMatch.objects.get().learner == released
     page = client.get(reverse("resettlement:mentor_list")).content.decode()
@@ -204,7 +215,11 @@ def test_mentor_added_and_matched(client, regional_manager, released):
 def test_mentor_match_ended(client, regional_manager, released):
     mentor = Mentor.objects.create(name="Hal", skills="Go")
     match = services.mentor_match_add(
-        actor=regional_manager, learner=released, mentor=mentor, started_on=timezone.localdate()
+        actor=regional_manager,
+        learner=released,
+        mentor=mentor,
+        started_on=timezone.localdate(),
+        non_graduate_reason="Agreed before graduation",
     )
     client.force_login(regional_manager)
     url = reverse("resettlement:mentor_match_end", kwargs={"pk": released.pk, "match_pk": match.pk})

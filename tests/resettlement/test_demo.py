@@ -31,3 +31,13 @@ def test_demo_has_plans_releases_every_outcome_jobs_and_mentors():
     ]
     assert started_before_release
     assert MentorMatch.objects.exists()
+
+
+def test_demo_shows_the_employment_lifecycle_and_a_closed_prison():
+    from accounts.models import Prison
+    from resettlement.models import Mentor, Opportunity
+
+    call_command("seed_demo", learners=10)
+    assert Opportunity.objects.filter(closed_on__isnull=False).count() == 1
+    assert Mentor.objects.filter(paused_on__isnull=False).count() == 1
+    assert Prison.objects.filter(is_active=False).exists()

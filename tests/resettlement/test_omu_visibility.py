@@ -60,6 +60,7 @@ def _plant(world) -> None:
             mentor=Mentor.objects.create(name="Mentor", skills="Go"),
             started_on=today,
             notes=f"Mentoring {MARKER}",
+            non_graduate_reason="Agreed before graduation",
         )
     # Release details and outcomes for the consenting learner too.
     services.release_record(

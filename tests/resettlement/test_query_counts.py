@@ -61,6 +61,7 @@ def _grow_release(learner, rm, n):
             learner=learner,
             mentor=Mentor.objects.create(name=f"Mentor {k}", skills="Go"),
             started_on=today - dt.timedelta(days=1),
+            non_graduate_reason="Agreed before graduation",
         )
 
 

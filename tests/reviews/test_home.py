@@ -146,3 +146,23 @@ def test_regional_manager_sees_open_interventions_at_their_prisons(
     section = client.get(reverse("home")).context["sections"][0].context
     assert section["intervention_count"] == 1
     assert section["interventions"][0].learner == learner
+
+
+def test_administrators_by_prison_tab_counts_prisons_and_lists_every_one(
+    client, administrator, tutor, prison, other_prison
+):
+    """Issue 16: the tab said "By prison (10)" counting reviews, and a prison with
+    nothing due was missing from it."""
+    for days in range(10):
+        _due_learner(prison, tutor, days - 3)
+    client.force_login(administrator)
+    response = client.get(reverse("home"))
+    rows = {
+        row["prison__name"]: row for row in response.context["sections"][0].context["prison_counts"]
+    }
+    assert set(rows) == {"HMP Humber", "HMP Risley"}
+    assert (rows["HMP Risley"]["due"], rows["HMP Risley"]["overdue"]) == (0, 0)
+    assert (rows["HMP Humber"]["due"], rows["HMP Humber"]["overdue"]) == (7, 3)
+    html = response.content.decode()
+    assert "By prison (2)" in html
+    assert "By prison (10)" not in html

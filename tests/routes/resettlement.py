@@ -46,8 +46,22 @@ def build(world) -> None:
         actor=rm, learner=world.learner, opportunity=opportunity, introduced_on=today
     )
     world.extra["mentor"] = Mentor.objects.create(name="Mo Mentor", skills="Python")
+    world.extra["paused_mentor"] = Mentor.objects.create(
+        name="Pat Paused", skills="SQL", paused_on=today
+    )
+    world.extra["closed_opportunity"] = Opportunity.objects.create(
+        employer=employer,
+        role="Data apprentice",
+        kind="apprenticeship",
+        location="Leeds",
+        closed_on=today,
+    )
     world.extra["match"] = services.mentor_match_add(
-        actor=rm, learner=released, mentor=world.extra["mentor"], started_on=today
+        actor=rm,
+        learner=released,
+        mentor=world.extra["mentor"],
+        started_on=today,
+        non_graduate_reason="Agreed at the release planning meeting",
     )
 
 
@@ -194,7 +208,11 @@ ROUTES = [
         get=RM_ONLY,
         post=RM_ONLY_POST,
         kwargs=_released,
-        post_data=lambda world: {"mentor": world.extra["mentor"].pk, "started_on": _today()},
+        post_data=lambda world: {
+            "mentor": world.extra["mentor"].pk,
+            "started_on": _today(),
+            "non_graduate_reason": "Mentoring agreed at the release planning meeting",
+        },
     ),
     Route(
         "resettlement:mentor_match_end",
@@ -230,5 +248,62 @@ ROUTES = [
         get=DIRECTORY_CHANGE,
         post=DIRECTORY_CHANGE_POST,
         post_data=lambda world: {"name": "Ada", "skills": "Django"},
+    ),
+]
+
+
+# The employment lifecycle (issue 16): regional managers change; the others who
+# see the directory are refused. A yes-or-no action posted a second time (the
+# RM of the other prison, after the first) shows the form again with the reason.
+SECOND_TIME = everyone(403, rm=REDIRECT, other_prison=200)
+ROUTES += [
+    Route(
+        "resettlement:employer_edit",
+        get=DIRECTORY_CHANGE,
+        post=DIRECTORY_CHANGE_POST,
+        kwargs=lambda world: {"employer_pk": world.extra["employer"].pk},
+        post_data=lambda world: {
+            "name": "Humber Digital Ltd",
+            "sector": "Software",
+            "hired_with_convictions": "yes",
+        },
+    ),
+    Route(
+        "resettlement:opportunity_edit",
+        get=DIRECTORY_CHANGE,
+        post=DIRECTORY_CHANGE_POST,
+        kwargs=lambda world: {"opportunity_pk": world.extra["opportunity"].pk},
+        post_data=lambda world: {"role": "Junior developer", "kind": "job", "location": "York"},
+    ),
+    Route(
+        "resettlement:opportunity_close",
+        get=DIRECTORY_CHANGE,
+        post=SECOND_TIME,
+        kwargs=lambda world: {"opportunity_pk": world.extra["opportunity"].pk},
+    ),
+    Route(
+        "resettlement:opportunity_reopen",
+        get=DIRECTORY_CHANGE,
+        post=SECOND_TIME,
+        kwargs=lambda world: {"opportunity_pk": world.extra["closed_opportunity"].pk},
+    ),
+    Route(
+        "resettlement:mentor_edit",
+        get=DIRECTORY_CHANGE,
+        post=DIRECTORY_CHANGE_POST,
+        kwargs=lambda world: {"mentor_pk": world.extra["mentor"].pk},
+        post_data=lambda world: {"name": "Mo Mentor", "skills": "Python, Django"},
+    ),
+    Route(
+        "resettlement:mentor_pause",
+        get=DIRECTORY_CHANGE,
+        post=SECOND_TIME,
+        kwargs=lambda world: {"mentor_pk": world.extra["mentor"].pk},
+    ),
+    Route(
+        "resettlement:mentor_resume",
+        get=DIRECTORY_CHANGE,
+        post=SECOND_TIME,
+        kwargs=lambda world: {"mentor_pk": world.extra["paused_mentor"].pk},
     ),
 ]

@@ -11,7 +11,15 @@ from accounts.models import User
 
 # Each app that has demo data adds a `demo.py` with `seed(world, *, size, log)`.
 # They run in this order, each building on what the one before made.
-DEMO_STEPS = ["accounts", "learners", "reviews", "resettlement", "reports", "notifications"]
+DEMO_STEPS = [
+    "accounts",
+    "learners",
+    "reviews",
+    "resettlement",
+    "reports",
+    "notifications",
+    "configuration",
+]
 DEMO_STEPS += ["privacy"]  # after every step that makes learner records
 
 
