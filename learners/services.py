@@ -9,11 +9,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.access import Capability, access_for
-from accounts.models import Prison
+from accounts.models import Prison, Role, User
 from audit.services import audit_record
+from learners import events
 from learners.models import (
     COURSE_TRANSITIONS,
     CUSTODY_TRANSITIONS,
+    CUSTODY_WORKFLOW_REFUSALS,
+    GRADUATION_REFUSED,
     INTAKE_FIELDS,
     RESTRICTED_FIELDS,
     Consent,
@@ -96,6 +99,9 @@ def learner_update(*, actor, learner: Learner, data: dict[str, Any]) -> Learner:
             changed.append(name)
     if not changed:
         return learner
+    old_release_on = Learner.objects.values_list("expected_release_on", flat=True).get(
+        pk=learner.pk
+    )
     learner.full_clean()
     learner.save()
     labels = ", ".join(Learner._meta.get_field(n).verbose_name for n in changed)
@@ -113,7 +119,20 @@ def learner_update(*, actor, learner: Learner, data: dict[str, Any]) -> Learner:
         learner_id=learner.pk,
         detail={"fields": changed},
     )
+    if "expected_release_on" in changed:
+        events.publish(
+            events.ReleaseDateChanged(
+                learner_id=learner.pk,
+                actor_id=_actor_id(actor),
+                old=old_release_on,
+                new=learner.expected_release_on,
+            )
+        )
     return learner
+
+
+def _actor_id(actor) -> int | None:
+    return actor.pk if actor is not None and actor.is_authenticated else None
 
 
 def learner_status_move(
@@ -174,6 +193,12 @@ def learner_status_move(
             learner_id=learner.pk,
             detail={"field": field, "from": current, "to": to},
         )
+    event = (
+        events.CourseStatusChanged if field == StatusField.COURSE else events.CustodyStatusChanged
+    )
+    events.publish(
+        event(learner_id=learner.pk, actor_id=_actor_id(actor), from_status=current, to_status=to)
+    )
     return change
 
 
@@ -182,8 +207,12 @@ def learner_change_course_status(
     *, actor, learner: Learner, to: str, reason: str = "", audit: bool = True
 ) -> StatusChange:
     """The one way to change a learner's course status. Refuses moves that
-    COURSE_TRANSITIONS does not allow (TransitionRefused)."""
+    COURSE_TRANSITIONS does not allow (TransitionRefused), and graduation: a learner
+    graduates by the graduation rule (their last required module) or a director's
+    recorded exception, both in the reviews app."""
     _require(actor, Capability.CHANGE_LEARNER, learner.prison_id)
+    if to == CourseStatus.GRADUATED:
+        raise TransitionRefused(GRADUATION_REFUSED)
     return learner_status_move(
         actor=actor,
         learner=learner,
@@ -198,8 +227,12 @@ def learner_change_course_status(
 def learner_change_custody_status(
     *, actor, learner: Learner, to: str, reason: str = "", audit: bool = True
 ) -> StatusChange:
-    """The one way to change a learner's custody status (CUSTODY_TRANSITIONS)."""
+    """Custody status moves only through the release workflow (a release needs its
+    date, type, area and follow-ups) and the return-to-custody workflow: this
+    refuses both, so a status page cannot leave a release half recorded."""
     _require(actor, Capability.CHANGE_LEARNER, learner.prison_id)
+    if to in CUSTODY_WORKFLOW_REFUSALS:
+        raise TransitionRefused(CUSTODY_WORKFLOW_REFUSALS[to])
     return learner_status_move(
         actor=actor,
         learner=learner,
@@ -234,10 +267,11 @@ def learner_transfer(
     transfer.save()
     from_name = learner.prison.name
     learner.prison = to_prison
-    update = ["prison", "updated_at"]
+    update = ["prison", "updated_at", "regional_manager"]
     if learner.tutor_id and not learner.tutor.prisons.filter(pk=to_prison.pk).exists():
         learner.tutor = None
         update.append("tutor")
+    learner.regional_manager = regional_manager_after_transfer(learner, to_prison)
     learner.save(update_fields=update)
     timeline_record(
         learner=learner,
@@ -254,7 +288,36 @@ def learner_transfer(
         learner_id=learner.pk,
         detail={"from_prison": transfer.from_prison_id, "to_prison": to_prison.pk},
     )
+    events.publish(
+        events.LearnerTransferred(
+            learner_id=learner.pk,
+            actor_id=_actor_id(actor),
+            from_prison_id=transfer.from_prison_id,
+            to_prison_id=to_prison.pk,
+            on=transferred_on,
+        )
+    )
     return transfer
+
+
+def regional_manager_after_transfer(learner: Learner, to_prison: Prison) -> User | None:
+    """Who manages the learner at the new prison: the current regional manager if
+    they cover it; otherwise the prison's one active regional manager; otherwise
+    nobody, and the learner shows in the prison's "needs a regional manager" list
+    for its regional managers to take on."""
+    current = learner.regional_manager
+    if (
+        current is not None
+        and current.is_active
+        and current.prisons.filter(pk=to_prison.pk).exists()
+    ):
+        return current
+    candidates = list(
+        User.objects.filter(role=Role.REGIONAL_MANAGER, is_active=True, prisons=to_prison).order_by(
+            "pk"
+        )[:2]
+    )
+    return candidates[0] if len(candidates) == 1 else None
 
 
 # --- Consents ------------------------------------------------------------------------
@@ -268,6 +331,7 @@ def _consents_apply(*, actor, learner: Learner, wanted: dict[str, dt.date | None
     }
     today = timezone.localdate()
     changes = []
+    published: list[tuple[str, bool]] = []
     for kind, given_on in wanted.items():
         current = standing.get(kind)
         label = ConsentKind(kind).label
@@ -275,15 +339,23 @@ def _consents_apply(*, actor, learner: Learner, wanted: dict[str, dt.date | None
             current.withdrawn_on = max(today, current.given_on)
             current.save(update_fields=["withdrawn_on"])
             changes.append(f"{label}: withdrawn")
+            published.append((kind, False))
         elif given_on is not None and current is None:
             Consent.objects.create(learner=learner, kind=kind, given_on=given_on, recorded_by=actor)
             changes.append(f"{label}: given")
+            published.append((kind, True))
         elif given_on is not None and current is not None and current.given_on != given_on:
             current.given_on = given_on
             current.save(update_fields=["given_on"])
             changes.append(f"{label}: date corrected")
     for change in changes:
         timeline_record(learner=learner, kind=TimelineKind.CONSENT, summary=change, actor=actor)
+    for kind, given in published:
+        events.publish(
+            events.ConsentChanged(
+                learner_id=learner.pk, actor_id=_actor_id(actor), kind=kind, given=given
+            )
+        )
     return changes
 
 
@@ -308,6 +380,14 @@ def consent_withdraw(*, actor, consent: Consent, withdrawn_on: dt.date | None = 
         obj=consent,
         learner_id=consent.learner_id,
         detail={"kind": consent.kind},
+    )
+    events.publish(
+        events.ConsentChanged(
+            learner_id=consent.learner_id,
+            actor_id=_actor_id(actor),
+            kind=consent.kind,
+            given=False,
+        )
     )
     return consent
 
@@ -354,6 +434,7 @@ def intake_save(
             setattr(secret, name, restricted[name])
         secret.save()
 
+    old_release_on = learner.expected_release_on
     if learner.expected_release_on != expected_release_on:
         learner.expected_release_on = expected_release_on
         learner.full_clean()
@@ -401,12 +482,6 @@ def intake_save(
             actor=actor,
             obj=intake,
         )
-    _intake_follow_on(
-        actor=actor,
-        learner=learner,
-        creating=creating,
-        sharing_granted=f"{ConsentKind.SHARE_WITH_OMU.label}: given" in consent_changes,
-    )
     audit_record(
         actor=actor,
         action="intake.create" if creating else "intake.update",
@@ -414,22 +489,25 @@ def intake_save(
         learner_id=learner.pk,
         detail={"fields": changed, "restricted_fields": restricted_changed},
     )
-    return intake
-
-
-def _intake_follow_on(*, actor, learner: Learner, creating: bool, sharing_granted: bool) -> None:
-    """What the intake sets going in the later stages of the journey: the resettlement
-    plan starts at intake (and is shared when the learner consents), and the review
-    clock starts or moves with the intake date and the expected release date.
-    Imported here because those apps build on this one."""
-    from resettlement.services import plan_share_record, plan_start
-    from reviews.services import schedule_refresh
-
+    actor_id = _actor_id(actor)
     if creating:
-        plan_start(actor=actor, learner=learner)
-    elif sharing_granted:
-        plan_share_record(actor=actor, learner=learner)
-    schedule_refresh(learner)
+        events.publish(
+            events.IntakeCompleted(
+                learner_id=learner.pk, actor_id=actor_id, held_on=learner.intake_completed_on
+            )
+        )
+    elif changed or restricted_changed:
+        events.publish(events.IntakeEdited(learner_id=learner.pk, actor_id=actor_id))
+    if old_release_on != learner.expected_release_on:
+        events.publish(
+            events.ReleaseDateChanged(
+                learner_id=learner.pk,
+                actor_id=actor_id,
+                old=old_release_on,
+                new=learner.expected_release_on,
+            )
+        )
+    return intake
 
 
 def _goals_apply(*, learner: Learner, goals: list[dict[str, Any]]) -> bool:

@@ -360,7 +360,12 @@ def status_change(request, pk: int, field: str):
     return render(
         request,
         "learners/status_change.html",
-        {"learner": learner, "form": form, "field_label": StatusField(field).label},
+        {
+            "learner": learner,
+            "form": form,
+            "field": field,
+            "field_label": StatusField(field).label,
+        },
     )
 
 

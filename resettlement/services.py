@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.access import Capability, access_for
 from accounts.models import Role
 from audit.services import audit_record
+from learners import events
 from learners.models import CustodyStatus, Learner, StatusField, TimelineKind
 from learners.services import learner_status_move
 from learners.timeline import timeline_record
@@ -325,8 +326,6 @@ def release_record(
         kind=TimelineKind.RELEASE,
         summary=f"Released on {release.get_release_type_display().lower()} to {area}",
     )
-    learner.next_review_due_on = None
-    learner.save(update_fields=["next_review_due_on", "updated_at"])
     release.save()
     FollowUp.objects.bulk_create(
         FollowUp(release=release, learner=learner, months=months, due_on=due_on)
@@ -334,6 +333,11 @@ def release_record(
     )
     audit_record(
         actor=actor, action="resettlement.release.record", obj=release, learner_id=learner.pk
+    )
+    events.publish(
+        events.ReleaseRecorded(
+            learner_id=learner.pk, actor_id=actor.pk, release_id=release.pk, on=released_on
+        )
     )
     return release
 
@@ -380,6 +384,11 @@ def custody_return(*, actor, learner: Learner, returned_on: dt.date, reason: str
         FollowUp.objects.filter(pk__in=[f.pk for f in open_follow_ups[1:]]).delete()
     audit_record(
         actor=actor, action="resettlement.release.return", obj=release, learner_id=learner.pk
+    )
+    events.publish(
+        events.ReturnedToCustody(
+            learner_id=learner.pk, actor_id=actor.pk, release_id=release.pk, on=returned_on
+        )
     )
     return release
 

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import audit_record
+from learners import events
 from learners.models import (
     CourseStatus,
     Learner,
@@ -32,7 +33,7 @@ from reviews.models import (
     ReviewStatus,
     SkillRating,
 )
-from reviews.schedule import Schedule
+from reviews.schedule import ReviewState, Schedule
 from reviews.selectors import schedule_for
 
 # The schedule
@@ -45,18 +46,34 @@ def schedule_refresh(learner: Learner, *, today: dt.date | None = None) -> Sched
     it too."""
     schedule = schedule_for(learner, today=today)
     due_on = schedule.stored_due_on
-    if learner.next_review_due_on != due_on:
-        Learner.objects.filter(pk=learner.pk).update(next_review_due_on=due_on)
+    paused = schedule.state is ReviewState.PAUSED
+    if learner.next_review_due_on != due_on or learner.reviews_paused != paused:
+        old = learner.next_review_due_on
+        Learner.objects.filter(pk=learner.pk).update(
+            next_review_due_on=due_on, reviews_paused=paused
+        )
         learner.next_review_due_on = due_on
+        learner.reviews_paused = paused
+        if old != due_on and transaction.get_connection().in_atomic_block:
+            events.publish(
+                events.ReviewScheduleChanged(
+                    learner_id=learner.pk, actor_id=None, old=old, new=due_on
+                )
+            )
     return schedule
+
+
+def schedule_refresh_for(learner_id: int) -> Schedule:
+    """schedule_refresh for a learner known by id (the journey-event listeners)."""
+    return schedule_refresh(Learner.objects.get(pk=learner_id))
 
 
 # Course status (graduation)
 
 
-def _graduate_if_complete(*, actor, learner: Learner, on: dt.date) -> bool:
-    """Graduate the learner when every current required module is completed.
-    Only an active learner graduates (COURSE_TRANSITIONS)."""
+def graduate_if_complete(*, actor, learner: Learner, on: dt.date | None = None) -> bool:
+    """Graduate the learner when every current required module is completed (the
+    graduation rule). Only an active learner graduates (COURSE_TRANSITIONS)."""
     if learner.course_status != CourseStatus.ACTIVE:
         return False
     required = Module.objects.required()
@@ -66,7 +83,7 @@ def _graduate_if_complete(*, actor, learner: Learner, on: dt.date) -> bool:
     done = ModuleCompletion.objects.filter(learner=learner, module__in=required).count()
     if done < total:
         return False
-    learner.graduated_on = on
+    learner.graduated_on = on or timezone.localdate()
     learner_status_move(
         actor=actor,
         learner=learner,
@@ -76,7 +93,6 @@ def _graduate_if_complete(*, actor, learner: Learner, on: dt.date) -> bool:
         kind=TimelineKind.GRADUATION,
         summary=f"Graduated: completed all {total} required modules",
     )
-    schedule_refresh(learner)
     return True
 
 
@@ -130,7 +146,7 @@ def _completion_create(
     graduated = (
         module.required_for_graduation
         and not module.is_retired
-        and _graduate_if_complete(actor=actor, learner=learner, on=completed_on)
+        and graduate_if_complete(actor=actor, learner=learner, on=completed_on)
     )
     return CompletionResult(completion, graduated=graduated)
 
@@ -389,6 +405,15 @@ def review_save(
         )
         audit_record(actor=actor, action="review.complete", obj=review, learner_id=learner.pk)
         schedule_refresh(learner)
+        events.publish(
+            events.ReviewCompleted(
+                learner_id=learner.pk,
+                actor_id=actor.pk if actor is not None and actor.is_authenticated else None,
+                review_id=review.pk,
+                held_on=review.held_on,
+                pre_release=review.pre_release,
+            )
+        )
     else:
         audit_record(actor=actor, action="review.save_draft", obj=review, learner_id=learner.pk)
     return review
