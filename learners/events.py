@@ -82,6 +82,13 @@ class LearnerTransferred(JourneyEvent):
 
 
 @dataclass(frozen=True)
+class RegionalManagerAssigned(JourneyEvent):
+    """A regional manager took on a learner who had none (after a transfer)."""
+
+    manager_id: int
+
+
+@dataclass(frozen=True)
 class ReleaseRecorded(JourneyEvent):
     release_id: int
     on: dt.date

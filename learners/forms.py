@@ -278,6 +278,26 @@ class StatusChangeForm(forms.Form):
         return to
 
 
+class TakeOnForm(forms.Form):
+    """Which learner in the "needs a regional manager" list the user takes on. The
+    only field is hidden, so its errors are the form's own (the error summary
+    lists those)."""
+
+    learner = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, learners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.learners = learners
+
+    def clean(self):
+        pk = self.cleaned_data.get("learner")
+        learner = self.learners.filter(pk=pk).first() if pk else None
+        if learner is None:
+            raise forms.ValidationError("That learner no longer needs a regional manager")
+        self.cleaned_data["learner"] = learner
+        return self.cleaned_data
+
+
 class TransferForm(forms.Form):
     to_prison = PrisonChoiceField(
         queryset=Prison.objects.none(),

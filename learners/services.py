@@ -320,6 +320,39 @@ def regional_manager_after_transfer(learner: Learner, to_prison: Prison) -> User
     return candidates[0] if len(candidates) == 1 else None
 
 
+@transaction.atomic
+def learner_regional_manager_take_on(*, actor, learner: Learner) -> Learner:
+    """A regional manager of the learner's prison becomes the regional manager of a
+    learner who has none."""
+    _require(actor, Capability.CHANGE_LEARNER, learner.prison_id)
+    learner = Learner.objects.select_for_update().get(pk=learner.pk)
+    if access_for(actor).role != Role.REGIONAL_MANAGER:
+        raise PermissionDenied("Only a regional manager can take on a learner.")
+    if learner.regional_manager_id is not None:
+        raise ValidationError(f"{learner.display_name} already has a regional manager.")
+    learner.regional_manager = actor
+    learner.save(update_fields=["regional_manager", "updated_at"])
+    timeline_record(
+        learner=learner,
+        kind=TimelineKind.DETAILS,
+        summary=f"Regional manager: {actor.full_name}",
+        actor=actor,
+        obj=learner,
+    )
+    audit_record(
+        actor=actor,
+        action="learner.regional_manager_take_on",
+        obj=learner,
+        learner_id=learner.pk,
+    )
+    events.publish(
+        events.RegionalManagerAssigned(
+            learner_id=learner.pk, actor_id=actor.pk, manager_id=actor.pk
+        )
+    )
+    return learner
+
+
 # --- Consents ------------------------------------------------------------------------
 
 

@@ -40,16 +40,24 @@ def graduate_on_return_to_course(event: events.CourseStatusChanged) -> None:
     graduate_if_complete(actor=actor, learner=learner)
 
 
+def _interventions_hand_over(learner_id: int) -> None:
+    learner = Learner.objects.get(pk=learner_id)
+    if learner.regional_manager_id is None:
+        return  # nobody to hand to yet: the "needs a regional manager" list shows them
+    Intervention.objects.filter(learner_id=learner.pk, status=InterventionStatus.OPEN).exclude(
+        Q(owner__prisons=learner.prison_id) | Q(owner__role__in=ROLES_SEEING_EVERY_PRISON)
+    ).update(owner_id=learner.regional_manager_id)
+
+
 def interventions_hand_over_on_transfer(event: events.LearnerTransferred) -> None:
     """Open interventions owned by someone who does not cover the new prison move to
     the learner's regional manager there (when the learner has one)."""
-    learner = Learner.objects.select_related("regional_manager").get(pk=event.learner_id)
-    if learner.regional_manager_id is None:
-        return
-    open_elsewhere = Intervention.objects.filter(
-        learner_id=learner.pk, status=InterventionStatus.OPEN
-    ).exclude(Q(owner__prisons=event.to_prison_id) | Q(owner__role__in=ROLES_SEEING_EVERY_PRISON))
-    open_elsewhere.update(owner_id=learner.regional_manager_id)
+    _interventions_hand_over(event.learner_id)
+
+
+def interventions_hand_over_on_take_on(event: events.RegionalManagerAssigned) -> None:
+    """The same, when a regional manager takes on a learner who had none."""
+    _interventions_hand_over(event.learner_id)
 
 
 def register() -> None:
@@ -60,3 +68,4 @@ def register() -> None:
     events.subscribe(events.CustodyStatusChanged, schedule_refresh_on_status_change)
     events.subscribe(events.ReleaseDateChanged, schedule_refresh_on_release_date_change)
     events.subscribe(events.LearnerTransferred, interventions_hand_over_on_transfer)
+    events.subscribe(events.RegionalManagerAssigned, interventions_hand_over_on_take_on)
