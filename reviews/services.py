@@ -9,10 +9,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.access import access_for
+from accounts.models import Role
 from audit.services import audit_record
 from learners import events
 from learners.models import (
@@ -34,7 +36,7 @@ from reviews.models import (
     SkillRating,
 )
 from reviews.schedule import ReviewState, Schedule
-from reviews.selectors import schedule_for
+from reviews.selectors import required_progress, schedule_for
 
 # The schedule
 
@@ -94,6 +96,40 @@ def graduate_if_complete(*, actor, learner: Learner, on: dt.date | None = None) 
         summary=f"Graduated: completed all {total} required modules",
     )
     return True
+
+
+@transaction.atomic
+def graduation_exception_record(*, actor, learner: Learner, reason: str) -> None:
+    """A director graduates a learner who has not completed every required module,
+    saying why. Audited, and on the timeline with the reason."""
+    if access_for(actor).role != Role.DIRECTOR:
+        raise PermissionDenied("Only a director can record a graduation exception.")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter the reason for the exception"})
+    learner = Learner.objects.select_for_update().get(pk=learner.pk)
+    if learner.course_status != CourseStatus.ACTIVE:
+        raise ValidationError(
+            f"Only an active learner can graduate; {learner.display_name} is "
+            f"{learner.get_course_status_display().lower()}."
+        )
+    learner_status_move(
+        actor=actor,
+        learner=learner,
+        field=StatusField.COURSE,
+        to=CourseStatus.GRADUATED,
+        reason=reason,
+        audit=False,
+        kind=TimelineKind.GRADUATION,
+        summary=f"Graduated by a director's exception: {reason}",
+    )
+    audit_record(
+        actor=actor,
+        action="learner.graduation_exception",
+        obj=learner,
+        learner_id=learner.pk,
+        detail={"required_done": required_progress(learner).done},
+    )
 
 
 # Module completions
