@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.access import Capability, access_for
 from accounts.models import Prison, Role, User
+from audit.actions import Action
 from audit.services import audit_record
 from learners import events
 from learners.models import (
@@ -33,7 +34,7 @@ from learners.models import (
     TimelineKind,
     Transfer,
 )
-from learners.timeline import timeline_record
+from learners.timeline import change_record, timeline_record
 
 LEARNER_FIELDS = (
     "prison_number",
@@ -75,14 +76,14 @@ def learner_enrol(*, actor, data: dict[str, Any]) -> Learner:
     learner.custody_status = CustodyStatus.IN_CUSTODY
     learner.full_clean()
     learner.save()
-    timeline_record(
-        learner=learner,
-        kind=TimelineKind.ENROLMENT,
-        summary=f"Enrolled at {prison.name}",
+    change_record(
         actor=actor,
+        action=Action.LEARNER_CREATE,
+        learner=learner,
         obj=learner,
+        summary=f"Enrolled at {prison.name}",
+        kind=TimelineKind.ENROLMENT,
     )
-    audit_record(actor=actor, action="learner.create", obj=learner, learner_id=learner.pk)
     return learner
 
 
@@ -105,18 +106,13 @@ def learner_update(*, actor, learner: Learner, data: dict[str, Any]) -> Learner:
     learner.full_clean()
     learner.save()
     labels = ", ".join(Learner._meta.get_field(n).verbose_name for n in changed)
-    timeline_record(
+    change_record(
+        actor=actor,
+        action=Action.LEARNER_UPDATE,
         learner=learner,
-        kind=TimelineKind.DETAILS,
+        obj=learner,
         summary=f"Details changed: {labels}",
-        actor=actor,
-        obj=learner,
-    )
-    audit_record(
-        actor=actor,
-        action="learner.update",
-        obj=learner,
-        learner_id=learner.pk,
+        kind=TimelineKind.DETAILS,
         detail={"fields": changed},
     )
     if "expected_release_on" in changed:
@@ -188,7 +184,7 @@ def learner_status_move(
     if audit:
         audit_record(
             actor=actor,
-            action="learner.status_change",
+            action=Action.LEARNER_STATUS_CHANGE,
             obj=learner,
             learner_id=learner.pk,
             detail={"field": field, "from": current, "to": to},
@@ -273,19 +269,15 @@ def learner_transfer(
         update.append("tutor")
     learner.regional_manager = regional_manager_after_transfer(learner, to_prison)
     learner.save(update_fields=update)
-    timeline_record(
+    change_record(
+        actor=actor,
+        action=Action.LEARNER_TRANSFER,
         learner=learner,
-        kind=TimelineKind.TRANSFER,
-        summary=f"Transferred from {from_name} to {to_prison.name}",
-        actor=actor,
-        obj=transfer,
-        occurred_at=timezone.make_aware(dt.datetime.combine(transferred_on, dt.time(12))),
-    )
-    audit_record(
-        actor=actor,
-        action="learner.transfer",
         obj=learner,
-        learner_id=learner.pk,
+        timeline_obj=transfer,
+        summary=f"Transferred from {from_name} to {to_prison.name}",
+        kind=TimelineKind.TRANSFER,
+        occurred_at=timezone.make_aware(dt.datetime.combine(transferred_on, dt.time(12))),
         detail={"from_prison": transfer.from_prison_id, "to_prison": to_prison.pk},
     )
     events.publish(
@@ -332,18 +324,13 @@ def learner_regional_manager_take_on(*, actor, learner: Learner) -> Learner:
         raise ValidationError(f"{learner.display_name} already has a regional manager.")
     learner.regional_manager = actor
     learner.save(update_fields=["regional_manager", "updated_at"])
-    timeline_record(
+    change_record(
+        actor=actor,
+        action=Action.LEARNER_RM_TAKE_ON,
         learner=learner,
-        kind=TimelineKind.DETAILS,
+        obj=learner,
         summary=f"Regional manager: {actor.full_name}",
-        actor=actor,
-        obj=learner,
-    )
-    audit_record(
-        actor=actor,
-        action="learner.regional_manager_take_on",
-        obj=learner,
-        learner_id=learner.pk,
+        kind=TimelineKind.DETAILS,
     )
     events.publish(
         events.RegionalManagerAssigned(
@@ -400,18 +387,13 @@ def consent_withdraw(*, actor, consent: Consent, withdrawn_on: dt.date | None = 
     consent.withdrawn_on = withdrawn_on or timezone.localdate()
     consent.full_clean(exclude=["recorded_by"])
     consent.save(update_fields=["withdrawn_on"])
-    timeline_record(
+    change_record(
+        actor=actor,
+        action=Action.CONSENT_WITHDRAW,
         learner=consent.learner,
-        kind=TimelineKind.CONSENT,
+        obj=consent,
         summary=f"{consent.get_kind_display()}: withdrawn",
-        actor=actor,
-        obj=consent,
-    )
-    audit_record(
-        actor=actor,
-        action="consent.withdraw",
-        obj=consent,
-        learner_id=consent.learner_id,
+        kind=TimelineKind.CONSENT,
         detail={"kind": consent.kind},
     )
     events.publish(
@@ -517,7 +499,7 @@ def intake_save(
         )
     audit_record(
         actor=actor,
-        action="intake.create" if creating else "intake.update",
+        action=Action.INTAKE_CREATE if creating else "intake.update",
         obj=intake,
         learner_id=learner.pk,
         detail={"fields": changed, "restricted_fields": restricted_changed},

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.access import access_for
 from accounts.models import Role
+from audit.actions import Action
 from audit.services import audit_record
 from learners import events
 from learners.models import (
@@ -24,7 +25,7 @@ from learners.models import (
     TimelineKind,
 )
 from learners.services import learner_status_move
-from learners.timeline import timeline_record
+from learners.timeline import change_record, timeline_record
 from reviews.models import (
     Intervention,
     InterventionStatus,
@@ -125,7 +126,7 @@ def graduation_exception_record(*, actor, learner: Learner, reason: str) -> None
     )
     audit_record(
         actor=actor,
-        action="learner.graduation_exception",
+        action=Action.LEARNER_GRADUATION_EXCEPTION,
         obj=learner,
         learner_id=learner.pk,
         detail={"required_done": required_progress(learner).done},
@@ -165,18 +166,13 @@ def _completion_create(
     )
     completion.full_clean()
     completion.save()
-    timeline_record(
+    change_record(
+        actor=actor,
+        action=Action.COMPLETION_CREATE,
         learner=learner,
-        kind=TimelineKind.MODULE,
+        obj=completion,
         summary=f"Completed {module.track.name}: {module.title}",
-        actor=actor,
-        obj=completion,
-    )
-    audit_record(
-        actor=actor,
-        action="completion.create",
-        obj=completion,
-        learner_id=learner.pk,
+        kind=TimelineKind.MODULE,
         detail={"module": module.pk, "bulk": False},
     )
     graduated = (
@@ -265,7 +261,7 @@ def intake_ratings_record(
     _ratings_write(actor=actor, learner=learner, ratings=ratings, rated_on=rated_on)
     audit_record(
         actor=actor,
-        action="skills.intake_ratings",
+        action=Action.SKILLS_INTAKE_RATINGS,
         obj=learner,
         learner_id=learner.pk,
         detail={"skills": sorted(ratings)},
@@ -284,17 +280,15 @@ def pause_start(
     )
     pause.full_clean()
     pause.save()
-    timeline_record(
-        learner=learner,
-        kind=TimelineKind.PAUSE,
-        summary=f"Reviews paused: {pause.get_reason_display().lower()}",
+    change_record(
         actor=actor,
+        action=Action.REVIEW_PAUSE_START,
+        learner=learner,
         obj=pause,
-        # A pause for health reasons is health information.
+        summary=f"Reviews paused: {pause.get_reason_display().lower()}",
+        kind=TimelineKind.PAUSE,
         restricted=reason == "health",
-    )
-    audit_record(
-        actor=actor, action="review_pause.start", obj=pause, learner_id=learner.pk, detail={}
+        detail={},
     )
     schedule_refresh(learner)
     return pause
@@ -313,15 +307,15 @@ def pause_end(*, actor, pause: ReviewPause, ended_on: dt.date) -> ReviewPause:
     pause.ended_by = actor
     pause.save(update_fields=["ended_on", "ended_by"])
     learner = pause.learner
-    timeline_record(
-        learner=learner,
-        kind=TimelineKind.PAUSE,
-        summary="Reviews resumed",
+    change_record(
         actor=actor,
+        action=Action.REVIEW_PAUSE_END,
+        learner=learner,
         obj=pause,
+        summary="Reviews resumed",
+        kind=TimelineKind.PAUSE,
         restricted=pause.reason == "health",
     )
-    audit_record(actor=actor, action="review_pause.end", obj=pause, learner_id=learner.pk)
     schedule_refresh(learner)
     return pause
 
@@ -367,7 +361,7 @@ def review_start(*, actor, learner: Learner) -> Review:
         created_by=actor,
         updated_by=actor,
     )
-    audit_record(actor=actor, action="review.start", obj=review, learner_id=learner.pk)
+    audit_record(actor=actor, action=Action.REVIEW_START, obj=review, learner_id=learner.pk)
     return review
 
 
@@ -429,17 +423,15 @@ def review_save(
     _ratings_write(actor=actor, learner=learner, ratings=ratings, rated_on=rated_on, review=review)
     if complete:
         SkillRating.objects.filter(review=review).update(rated_on=review.held_on)
-        timeline_record(
-            learner=learner,
-            kind=TimelineKind.REVIEW,
-            summary=(
-                f"{'Pre-release review' if review.pre_release else 'Progress review'} held"
-                f" ({review.get_rag_display().split(':')[0].lower()})"
-            ),
+        change_record(
             actor=actor,
+            action=Action.REVIEW_COMPLETE,
+            learner=learner,
             obj=review,
+            summary=f"{'Pre-release review' if review.pre_release else 'Progress review'} held"
+            f" ({review.get_rag_display().split(':')[0].lower()})",
+            kind=TimelineKind.REVIEW,
         )
-        audit_record(actor=actor, action="review.complete", obj=review, learner_id=learner.pk)
         schedule_refresh(learner)
         events.publish(
             events.ReviewCompleted(
@@ -451,7 +443,9 @@ def review_save(
             )
         )
     else:
-        audit_record(actor=actor, action="review.save_draft", obj=review, learner_id=learner.pk)
+        audit_record(
+            actor=actor, action=Action.REVIEW_SAVE_DRAFT, obj=review, learner_id=learner.pk
+        )
     return review
 
 
@@ -480,16 +474,16 @@ def intervention_raise(
     )
     intervention.full_clean()
     intervention.save()
-    timeline_record(
+    change_record(
+        actor=actor,
+        action=Action.INTERVENTION_CREATE,
         learner=learner,
-        kind=TimelineKind.INTERVENTION,
+        obj=intervention,
         summary=f"Intervention agreed: {intervention.get_kind_display().lower()}, "
         f"owned by {owner.full_name}",
-        actor=actor,
-        obj=intervention,
+        kind=TimelineKind.INTERVENTION,
         restricted=intervention.restricted,
     )
-    audit_record(actor=actor, action="intervention.create", obj=intervention, learner_id=learner.pk)
     return intervention
 
 
@@ -528,7 +522,7 @@ def intervention_update(
         )
     audit_record(
         actor=actor,
-        action="intervention.update",
+        action=Action.INTERVENTION_UPDATE,
         obj=intervention,
         learner_id=intervention.learner_id,
         detail={"status": status},
