@@ -1,5 +1,7 @@
 """Writes to learner records. Each service is atomic, validates the row, records
-a timeline entry where something happened to a learner, and writes one audit event."""
+a timeline entry where something happened to a learner, and writes one audit event
+(`change_record` does both). What other apps must do about a change they hear as a
+journey event (learners/events.py, docs/journey.md), never by import."""
 
 import datetime as dt
 from typing import Any
@@ -245,7 +247,8 @@ def learner_transfer(
 ) -> Transfer:
     """Move a learner to another prison. History stays with the learner; who can
     see them follows the prison. The tutor is unassigned if they do not cover the
-    new prison."""
+    new prison; the regional manager follows `regional_manager_after_transfer`.
+    Publishes LearnerTransferred: interventions and reminders follow (docs/journey.md)."""
     _require(actor, Capability.CHANGE_LEARNER, learner.prison_id)
     if to_prison.pk == learner.prison_id:
         raise ValidationError({"to_prison": "Choose a different prison from the current one"})
