@@ -133,6 +133,7 @@ def _actor_id(actor) -> int | None:
     return actor.pk if actor is not None and actor.is_authenticated else None
 
 
+@transaction.atomic
 def learner_status_move(
     *,
     actor,
