@@ -588,6 +588,12 @@ def seed(world, *, size: int, log) -> None:
     Consent.objects.bulk_create(consents, batch_size=BATCH)
     Goal.objects.bulk_create(goals, batch_size=BATCH)
     Transfer.objects.bulk_create(transfers, batch_size=BATCH)
+    if transfers:
+        # One learner arrived where nobody has taken them on yet: the regional
+        # managers' "needs a regional manager" list shows them.
+        waiting = transfers[0].learner
+        Learner.objects.filter(pk=waiting.pk).update(regional_manager=None)
+        waiting.regional_manager = None
     StatusChange.objects.bulk_create(changes, batch_size=BATCH)
     TimelineEvent.objects.bulk_create(events, batch_size=BATCH)
     world.learners.extend(learners)

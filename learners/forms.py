@@ -13,6 +13,8 @@ from learners.imports import MAX_BYTES, MalformedFile, import_decode, import_fil
 from learners.models import (
     COURSE_TRANSITIONS,
     CUSTODY_TRANSITIONS,
+    CUSTODY_WORKFLOW_REFUSALS,
+    GRADUATION_REFUSED,
     INTAKE_FIELDS,
     RESTRICTED_FIELDS,
     AmbitionCategory,
@@ -217,10 +219,20 @@ class CaseloadFilterForm(forms.Form):
         }
 
 
+class StatusChoiceField(forms.ChoiceField):
+    """Offers `choices`; also accepts the moves another workflow owns, so that the
+    form can say where to go instead of "not allowed"."""
+
+    redirected: frozenset[str] = frozenset()
+
+    def valid_value(self, value) -> bool:
+        return value in self.redirected or super().valid_value(value)
+
+
 class StatusChangeForm(forms.Form):
     """A change of course or custody status, offering only the allowed moves."""
 
-    to = forms.ChoiceField(
+    to = StatusChoiceField(
         label="New status",
         widget=forms.RadioSelect,
         error_messages={
@@ -237,18 +249,54 @@ class StatusChangeForm(forms.Form):
 
     def __init__(self, *args, learner: Learner, field: str, **kwargs):
         super().__init__(*args, **kwargs)
+        self.field = field
         if field == "course":
             allowed = COURSE_TRANSITIONS.get(learner.course_status, frozenset())
             choices = [c for c in CourseStatus.choices if c[0] in allowed]
+            # Graduation has its own rule (the last required module, or a director's
+            # exception), so this page does not offer it.
+            offered = [c for c in choices if c[0] != CourseStatus.GRADUATED]
         else:
             allowed = CUSTODY_TRANSITIONS.get(learner.custody_status, frozenset())
             choices = [c for c in CustodyStatus.choices if c[0] in allowed]
-        self.fields["to"].choices = choices
+            # Release and return each have their own workflow; the page links there.
+            offered = [c for c in choices if c[0] not in CUSTODY_WORKFLOW_REFUSALS]
+        self.fields["to"].choices = offered
+        self.fields["to"].redirected = frozenset(c[0] for c in choices) - {c[0] for c in offered}
+        self.offered = offered
         self.helper = _helper(
             Field.radios("to", legend_size=Size.MEDIUM),
             Field.textarea("reason"),
             Button("submit", "Change status"),
         )
+
+    def clean_to(self):
+        to = self.cleaned_data["to"]
+        if self.field == "course" and to == CourseStatus.GRADUATED:
+            raise forms.ValidationError(GRADUATION_REFUSED)
+        if self.field == "custody" and to in CUSTODY_WORKFLOW_REFUSALS:
+            raise forms.ValidationError(CUSTODY_WORKFLOW_REFUSALS[to])
+        return to
+
+
+class TakeOnForm(forms.Form):
+    """Which learner in the "needs a regional manager" list the user takes on. The
+    only field is hidden, so its errors are the form's own (the error summary
+    lists those)."""
+
+    learner = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, learners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.learners = learners
+
+    def clean(self):
+        pk = self.cleaned_data.get("learner")
+        learner = self.learners.filter(pk=pk).first() if pk else None
+        if learner is None:
+            raise forms.ValidationError("That learner no longer needs a regional manager")
+        self.cleaned_data["learner"] = learner
+        return self.cleaned_data
 
 
 class TransferForm(forms.Form):

@@ -90,6 +90,19 @@ CUSTODY_TRANSITIONS: dict[str, frozenset[str]] = {
     CustodyStatus.RELEASED: frozenset({CustodyStatus.RETURNED}),
     CustodyStatus.RETURNED: frozenset({CustodyStatus.RELEASED}),
 }
+# Moves the status pages refuse because another workflow owns them: graduation has
+# its rule (reviews), release and return to custody their pages (resettlement).
+GRADUATION_REFUSED = (
+    "A learner graduates when their last required module is recorded. "
+    "A director can record a graduation exception, with the reason."
+)
+CUSTODY_WORKFLOW_REFUSALS = {
+    CustodyStatus.RELEASED: (
+        "Record a release on the release page: it needs the date, type and area, "
+        "and sets up the follow-ups."
+    ),
+    CustodyStatus.RETURNED: "Record a return to custody on the release page.",
+}
 
 
 class Learner(models.Model):
@@ -131,6 +144,9 @@ class Learner(models.Model):
     intake_completed_on = models.DateField(null=True, blank=True)
     # Maintained by the review schedule service, so lists can sort by it cheaply.
     next_review_due_on = models.DateField(null=True, blank=True)
+    # Also maintained by the review schedule service: the clock is stopped by a pause
+    # (next_review_due_on is then empty), so every page can say "Paused" alike.
+    reviews_paused = models.BooleanField(default=False)
     graduated_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)

@@ -65,6 +65,17 @@ def learner_for_user(
         raise Http404("No learner found.") from exc
 
 
+def learners_needing_regional_manager_for_user(user) -> QuerySet[Learner]:
+    """Learners at the user's prisons with no regional manager (a transfer to a
+    prison without exactly one found them nobody), for its regional managers to
+    take on. 403 for roles that cannot change learners."""
+    return (
+        learner_list_for_user(user, capability=Capability.CHANGE_LEARNER)
+        .filter(regional_manager__isnull=True, anonymised_at__isnull=True)
+        .order_by("prison__name", "last_name", "first_name", "pk")
+    )
+
+
 # --- Duplicates -------------------------------------------------------------------
 
 NEAR_MATCH_SIMILARITY = 0.5

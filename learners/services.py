@@ -1,5 +1,7 @@
 """Writes to learner records. Each service is atomic, validates the row, records
-a timeline entry where something happened to a learner, and writes one audit event."""
+a timeline entry where something happened to a learner, and writes one audit event
+(`change_record` does both). What other apps must do about a change they hear as a
+journey event (learners/events.py, docs/journey.md), never by import."""
 
 import datetime as dt
 from typing import Any
@@ -9,11 +11,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.access import Capability, access_for
-from accounts.models import Prison
+from accounts.models import Prison, Role, User
+from audit.actions import Action
 from audit.services import audit_record
+from learners import events
 from learners.models import (
     COURSE_TRANSITIONS,
     CUSTODY_TRANSITIONS,
+    CUSTODY_WORKFLOW_REFUSALS,
+    GRADUATION_REFUSED,
     INTAKE_FIELDS,
     RESTRICTED_FIELDS,
     Consent,
@@ -30,7 +36,7 @@ from learners.models import (
     TimelineKind,
     Transfer,
 )
-from learners.timeline import timeline_record
+from learners.timeline import change_record, timeline_record
 
 LEARNER_FIELDS = (
     "prison_number",
@@ -72,14 +78,14 @@ def learner_enrol(*, actor, data: dict[str, Any]) -> Learner:
     learner.custody_status = CustodyStatus.IN_CUSTODY
     learner.full_clean()
     learner.save()
-    timeline_record(
-        learner=learner,
-        kind=TimelineKind.ENROLMENT,
-        summary=f"Enrolled at {prison.name}",
+    change_record(
         actor=actor,
+        action=Action.LEARNER_CREATE,
+        learner=learner,
         obj=learner,
+        summary=f"Enrolled at {prison.name}",
+        kind=TimelineKind.ENROLMENT,
     )
-    audit_record(actor=actor, action="learner.create", obj=learner, learner_id=learner.pk)
     return learner
 
 
@@ -96,26 +102,38 @@ def learner_update(*, actor, learner: Learner, data: dict[str, Any]) -> Learner:
             changed.append(name)
     if not changed:
         return learner
+    old_release_on = Learner.objects.values_list("expected_release_on", flat=True).get(
+        pk=learner.pk
+    )
     learner.full_clean()
     learner.save()
     labels = ", ".join(Learner._meta.get_field(n).verbose_name for n in changed)
-    timeline_record(
+    change_record(
+        actor=actor,
+        action=Action.LEARNER_UPDATE,
         learner=learner,
-        kind=TimelineKind.DETAILS,
+        obj=learner,
         summary=f"Details changed: {labels}",
-        actor=actor,
-        obj=learner,
-    )
-    audit_record(
-        actor=actor,
-        action="learner.update",
-        obj=learner,
-        learner_id=learner.pk,
+        kind=TimelineKind.DETAILS,
         detail={"fields": changed},
     )
+    if "expected_release_on" in changed:
+        events.publish(
+            events.ReleaseDateChanged(
+                learner_id=learner.pk,
+                actor_id=_actor_id(actor),
+                old=old_release_on,
+                new=learner.expected_release_on,
+            )
+        )
     return learner
 
 
+def _actor_id(actor) -> int | None:
+    return actor.pk if actor is not None and actor.is_authenticated else None
+
+
+@transaction.atomic
 def learner_status_move(
     *,
     actor,
@@ -169,11 +187,17 @@ def learner_status_move(
     if audit:
         audit_record(
             actor=actor,
-            action="learner.status_change",
+            action=Action.LEARNER_STATUS_CHANGE,
             obj=learner,
             learner_id=learner.pk,
             detail={"field": field, "from": current, "to": to},
         )
+    event = (
+        events.CourseStatusChanged if field == StatusField.COURSE else events.CustodyStatusChanged
+    )
+    events.publish(
+        event(learner_id=learner.pk, actor_id=_actor_id(actor), from_status=current, to_status=to)
+    )
     return change
 
 
@@ -182,8 +206,12 @@ def learner_change_course_status(
     *, actor, learner: Learner, to: str, reason: str = "", audit: bool = True
 ) -> StatusChange:
     """The one way to change a learner's course status. Refuses moves that
-    COURSE_TRANSITIONS does not allow (TransitionRefused)."""
+    COURSE_TRANSITIONS does not allow (TransitionRefused), and graduation: a learner
+    graduates by the graduation rule (their last required module) or a director's
+    recorded exception, both in the reviews app."""
     _require(actor, Capability.CHANGE_LEARNER, learner.prison_id)
+    if to == CourseStatus.GRADUATED:
+        raise TransitionRefused(GRADUATION_REFUSED)
     return learner_status_move(
         actor=actor,
         learner=learner,
@@ -198,8 +226,12 @@ def learner_change_course_status(
 def learner_change_custody_status(
     *, actor, learner: Learner, to: str, reason: str = "", audit: bool = True
 ) -> StatusChange:
-    """The one way to change a learner's custody status (CUSTODY_TRANSITIONS)."""
+    """Custody status moves only through the release workflow (a release needs its
+    date, type, area and follow-ups) and the return-to-custody workflow: this
+    refuses both, so a status page cannot leave a release half recorded."""
     _require(actor, Capability.CHANGE_LEARNER, learner.prison_id)
+    if to in CUSTODY_WORKFLOW_REFUSALS:
+        raise TransitionRefused(CUSTODY_WORKFLOW_REFUSALS[to])
     return learner_status_move(
         actor=actor,
         learner=learner,
@@ -216,7 +248,8 @@ def learner_transfer(
 ) -> Transfer:
     """Move a learner to another prison. History stays with the learner; who can
     see them follows the prison. The tutor is unassigned if they do not cover the
-    new prison."""
+    new prison; the regional manager follows `regional_manager_after_transfer`.
+    Publishes LearnerTransferred: interventions and reminders follow (docs/journey.md)."""
     _require(actor, Capability.CHANGE_LEARNER, learner.prison_id)
     if to_prison.pk == learner.prison_id:
         raise ValidationError({"to_prison": "Choose a different prison from the current one"})
@@ -234,27 +267,81 @@ def learner_transfer(
     transfer.save()
     from_name = learner.prison.name
     learner.prison = to_prison
-    update = ["prison", "updated_at"]
+    update = ["prison", "updated_at", "regional_manager"]
     if learner.tutor_id and not learner.tutor.prisons.filter(pk=to_prison.pk).exists():
         learner.tutor = None
         update.append("tutor")
+    learner.regional_manager = regional_manager_after_transfer(learner, to_prison)
     learner.save(update_fields=update)
-    timeline_record(
+    change_record(
+        actor=actor,
+        action=Action.LEARNER_TRANSFER,
         learner=learner,
-        kind=TimelineKind.TRANSFER,
-        summary=f"Transferred from {from_name} to {to_prison.name}",
-        actor=actor,
-        obj=transfer,
-        occurred_at=timezone.make_aware(dt.datetime.combine(transferred_on, dt.time(12))),
-    )
-    audit_record(
-        actor=actor,
-        action="learner.transfer",
         obj=learner,
-        learner_id=learner.pk,
+        timeline_obj=transfer,
+        summary=f"Transferred from {from_name} to {to_prison.name}",
+        kind=TimelineKind.TRANSFER,
+        occurred_at=timezone.make_aware(dt.datetime.combine(transferred_on, dt.time(12))),
         detail={"from_prison": transfer.from_prison_id, "to_prison": to_prison.pk},
     )
+    events.publish(
+        events.LearnerTransferred(
+            learner_id=learner.pk,
+            actor_id=_actor_id(actor),
+            from_prison_id=transfer.from_prison_id,
+            to_prison_id=to_prison.pk,
+            on=transferred_on,
+        )
+    )
     return transfer
+
+
+def regional_manager_after_transfer(learner: Learner, to_prison: Prison) -> User | None:
+    """Who manages the learner at the new prison: the current regional manager if
+    they cover it; otherwise the prison's one active regional manager; otherwise
+    nobody, and the learner shows in the prison's "needs a regional manager" list
+    for its regional managers to take on."""
+    current = learner.regional_manager
+    if (
+        current is not None
+        and current.is_active
+        and current.prisons.filter(pk=to_prison.pk).exists()
+    ):
+        return current
+    candidates = list(
+        User.objects.filter(role=Role.REGIONAL_MANAGER, is_active=True, prisons=to_prison).order_by(
+            "pk"
+        )[:2]
+    )
+    return candidates[0] if len(candidates) == 1 else None
+
+
+@transaction.atomic
+def learner_regional_manager_take_on(*, actor, learner: Learner) -> Learner:
+    """A regional manager of the learner's prison becomes the regional manager of a
+    learner who has none."""
+    _require(actor, Capability.CHANGE_LEARNER, learner.prison_id)
+    learner = Learner.objects.select_for_update().get(pk=learner.pk)
+    if access_for(actor).role != Role.REGIONAL_MANAGER:
+        raise PermissionDenied("Only a regional manager can take on a learner.")
+    if learner.regional_manager_id is not None:
+        raise ValidationError(f"{learner.display_name} already has a regional manager.")
+    learner.regional_manager = actor
+    learner.save(update_fields=["regional_manager", "updated_at"])
+    change_record(
+        actor=actor,
+        action=Action.LEARNER_RM_TAKE_ON,
+        learner=learner,
+        obj=learner,
+        summary=f"Regional manager: {actor.full_name}",
+        kind=TimelineKind.DETAILS,
+    )
+    events.publish(
+        events.RegionalManagerAssigned(
+            learner_id=learner.pk, actor_id=actor.pk, manager_id=actor.pk
+        )
+    )
+    return learner
 
 
 # --- Consents ------------------------------------------------------------------------
@@ -268,6 +355,7 @@ def _consents_apply(*, actor, learner: Learner, wanted: dict[str, dt.date | None
     }
     today = timezone.localdate()
     changes = []
+    published: list[tuple[str, bool]] = []
     for kind, given_on in wanted.items():
         current = standing.get(kind)
         label = ConsentKind(kind).label
@@ -275,15 +363,23 @@ def _consents_apply(*, actor, learner: Learner, wanted: dict[str, dt.date | None
             current.withdrawn_on = max(today, current.given_on)
             current.save(update_fields=["withdrawn_on"])
             changes.append(f"{label}: withdrawn")
+            published.append((kind, False))
         elif given_on is not None and current is None:
             Consent.objects.create(learner=learner, kind=kind, given_on=given_on, recorded_by=actor)
             changes.append(f"{label}: given")
+            published.append((kind, True))
         elif given_on is not None and current is not None and current.given_on != given_on:
             current.given_on = given_on
             current.save(update_fields=["given_on"])
             changes.append(f"{label}: date corrected")
     for change in changes:
         timeline_record(learner=learner, kind=TimelineKind.CONSENT, summary=change, actor=actor)
+    for kind, given in published:
+        events.publish(
+            events.ConsentChanged(
+                learner_id=learner.pk, actor_id=_actor_id(actor), kind=kind, given=given
+            )
+        )
     return changes
 
 
@@ -295,19 +391,22 @@ def consent_withdraw(*, actor, consent: Consent, withdrawn_on: dt.date | None = 
     consent.withdrawn_on = withdrawn_on or timezone.localdate()
     consent.full_clean(exclude=["recorded_by"])
     consent.save(update_fields=["withdrawn_on"])
-    timeline_record(
+    change_record(
+        actor=actor,
+        action=Action.CONSENT_WITHDRAW,
         learner=consent.learner,
-        kind=TimelineKind.CONSENT,
+        obj=consent,
         summary=f"{consent.get_kind_display()}: withdrawn",
-        actor=actor,
-        obj=consent,
-    )
-    audit_record(
-        actor=actor,
-        action="consent.withdraw",
-        obj=consent,
-        learner_id=consent.learner_id,
+        kind=TimelineKind.CONSENT,
         detail={"kind": consent.kind},
+    )
+    events.publish(
+        events.ConsentChanged(
+            learner_id=consent.learner_id,
+            actor_id=_actor_id(actor),
+            kind=consent.kind,
+            given=False,
+        )
     )
     return consent
 
@@ -354,6 +453,7 @@ def intake_save(
             setattr(secret, name, restricted[name])
         secret.save()
 
+    old_release_on = learner.expected_release_on
     if learner.expected_release_on != expected_release_on:
         learner.expected_release_on = expected_release_on
         learner.full_clean()
@@ -401,35 +501,32 @@ def intake_save(
             actor=actor,
             obj=intake,
         )
-    _intake_follow_on(
-        actor=actor,
-        learner=learner,
-        creating=creating,
-        sharing_granted=f"{ConsentKind.SHARE_WITH_OMU.label}: given" in consent_changes,
-    )
     audit_record(
         actor=actor,
-        action="intake.create" if creating else "intake.update",
+        action=Action.INTAKE_CREATE if creating else "intake.update",
         obj=intake,
         learner_id=learner.pk,
         detail={"fields": changed, "restricted_fields": restricted_changed},
     )
-    return intake
-
-
-def _intake_follow_on(*, actor, learner: Learner, creating: bool, sharing_granted: bool) -> None:
-    """What the intake sets going in the later stages of the journey: the resettlement
-    plan starts at intake (and is shared when the learner consents), and the review
-    clock starts or moves with the intake date and the expected release date.
-    Imported here because those apps build on this one."""
-    from resettlement.services import plan_share_record, plan_start
-    from reviews.services import schedule_refresh
-
+    actor_id = _actor_id(actor)
     if creating:
-        plan_start(actor=actor, learner=learner)
-    elif sharing_granted:
-        plan_share_record(actor=actor, learner=learner)
-    schedule_refresh(learner)
+        events.publish(
+            events.IntakeCompleted(
+                learner_id=learner.pk, actor_id=actor_id, held_on=learner.intake_completed_on
+            )
+        )
+    elif changed or restricted_changed:
+        events.publish(events.IntakeEdited(learner_id=learner.pk, actor_id=actor_id))
+    if old_release_on != learner.expected_release_on:
+        events.publish(
+            events.ReleaseDateChanged(
+                learner_id=learner.pk,
+                actor_id=actor_id,
+                old=old_release_on,
+                new=learner.expected_release_on,
+            )
+        )
+    return intake
 
 
 def _goals_apply(*, learner: Learner, goals: list[dict[str, Any]]) -> bool:

@@ -1,12 +1,18 @@
-"""The learner timeline: one shared mechanism every app writes to and the learner page reads."""
+"""The learner timeline: one shared mechanism every app writes to and the learner page
+reads. A service that changes a learner's record writes the timeline entry and the
+audit event together with `change_record`."""
 
 from datetime import datetime
+from typing import Any
 
 from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.access import access_for
+from audit.actions import Action
+from audit.models import AuditEvent
+from audit.services import audit_record
 from learners.models import Learner, TimelineEvent
 
 
@@ -41,3 +47,35 @@ def timeline_for_user(*, user, learner: Learner, kind: str | None = None) -> Que
     if kind:
         entries = entries.filter(kind=kind)
     return entries
+
+
+def change_record(
+    *,
+    actor,
+    action: Action,
+    learner: Learner,
+    obj: models.Model | None = None,
+    summary: str = "",
+    kind: str = "",
+    detail: dict[str, Any] | None = None,
+    timeline_obj: models.Model | None = None,
+    occurred_at: datetime | None = None,
+    restricted: bool = False,
+) -> AuditEvent:
+    """One record of a change to a learner: its timeline entry (when there is a
+    `summary` for the learner page) and its audit event, written together, both
+    named from the one vocabulary (`audit.actions.Action`). `obj` is the record
+    changed; `timeline_obj` the one the timeline entry points at, if different."""
+    if summary:
+        timeline_record(
+            learner=learner,
+            kind=kind,
+            summary=summary,
+            actor=actor,
+            obj=timeline_obj if timeline_obj is not None else obj,
+            occurred_at=occurred_at,
+            restricted=restricted,
+        )
+    return audit_record(
+        actor=actor, action=Action(action).value, obj=obj, learner_id=learner.pk, detail=detail
+    )

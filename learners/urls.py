@@ -7,6 +7,11 @@ urlpatterns = [
     path("", views.caseload, name="list"),
     path("enrol/", views.enrol, name="enrol"),
     path("import/", views.import_start, name="import"),
+    path(
+        "needs-regional-manager/",
+        views.needs_regional_manager,
+        name="needs_regional_manager",
+    ),
     path("import/<int:pk>/", views.import_preview, name="import_preview"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),

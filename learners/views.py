@@ -23,6 +23,7 @@ from learners.forms import (
     IntakeForm,
     LearnerDetailsForm,
     StatusChangeForm,
+    TakeOnForm,
     TransferForm,
 )
 from learners.imports import (
@@ -49,6 +50,7 @@ from learners.selectors import (
     intake_for_user,
     intake_revisions,
     learner_for_user,
+    learners_needing_regional_manager_for_user,
     likely_duplicates,
     standing_consents,
     status_changes_for_learner,
@@ -60,6 +62,7 @@ from learners.services import (
     learner_change_course_status,
     learner_change_custody_status,
     learner_enrol,
+    learner_regional_manager_take_on,
     learner_transfer,
     learner_update,
 )
@@ -360,7 +363,12 @@ def status_change(request, pk: int, field: str):
     return render(
         request,
         "learners/status_change.html",
-        {"learner": learner, "form": form, "field_label": StatusField(field).label},
+        {
+            "learner": learner,
+            "form": form,
+            "field": field,
+            "field_label": StatusField(field).label,
+        },
     )
 
 
@@ -384,6 +392,26 @@ def transfer(request, pk: int):
             return redirect("learners:list")
     _audit_view(request, learner, "transfer")
     return render(request, "learners/transfer.html", {"learner": learner, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def needs_regional_manager(request):
+    learners = learners_needing_regional_manager_for_user(request.user)
+    form = TakeOnForm(request.POST if request.method == "POST" else None, learners=learners)
+    if request.method == "POST" and form.is_valid():
+        learner = form.cleaned_data["learner"]
+        try:
+            learner_regional_manager_take_on(actor=request.user, learner=learner)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"You are now {learner.display_name}'s regional manager.")
+            return redirect("learners:needs_regional_manager")
+    return render(
+        request,
+        "learners/needs_regional_manager.html",
+        {"learners": learners, "form": form},
+    )
 
 
 # --- Import --------------------------------------------------------------------------

@@ -15,10 +15,12 @@ from django.utils import timezone
 
 from accounts.access import Capability, access_for
 from accounts.models import Role
+from audit.actions import Action
 from audit.services import audit_record
+from learners import events
 from learners.models import CourseStatus, CustodyStatus, Learner, StatusField, TimelineKind
 from learners.services import learner_status_move
-from learners.timeline import timeline_record
+from learners.timeline import change_record, timeline_record
 from resettlement.models import (
     APPLICATION_DATE_FIELDS,
     APPLICATION_TRANSITIONS,
@@ -97,7 +99,7 @@ def plan_start(*, actor, learner: Learner) -> ResettlementPlan:
             summary=f"Resettlement plan shared with the OMU of {learner.prison.name}",
             actor=actor,
         )
-    audit_record(actor=actor, action="resettlement.plan.start", obj=plan, learner_id=learner.pk)
+    audit_record(actor=actor, action=Action.PLAN_START, obj=plan, learner_id=learner.pk)
     return plan
 
 
@@ -106,7 +108,7 @@ def plan_view_record(*, actor, learner: Learner, plan: ResettlementPlan | None) 
     """One audit event for a view of the plan page; for OMU staff also a share-log row."""
     audit_record(
         actor=actor,
-        action="resettlement.plan.view",
+        action=Action.PLAN_VIEW,
         obj=plan,
         learner_id=learner.pk,
         detail={"omu": _is_omu(actor)},
@@ -167,7 +169,7 @@ def pathway_set_status(*, actor, pathway: PlanPathway, status: str) -> PlanPathw
         )
     audit_record(
         actor=actor,
-        action="resettlement.pathway.change",
+        action=Action.PATHWAY_CHANGE,
         obj=pathway,
         learner_id=learner.pk,
         detail={"from": before, "to": status},
@@ -182,14 +184,14 @@ def action_add(*, actor, pathway: PlanPathway, **fields: Any) -> PlanAction:
     action.full_clean()
     action.save()
     learner = pathway.plan.learner
-    timeline_record(
-        learner=learner,
-        kind=TimelineKind.PLAN,
-        summary=f"Action added to {pathway.get_pathway_display()}",
+    change_record(
         actor=actor,
+        action=Action.ACTION_ADD,
+        learner=learner,
         obj=action,
+        summary=f"Action added to {pathway.get_pathway_display()}",
+        kind=TimelineKind.PLAN,
     )
-    audit_record(actor=actor, action="resettlement.action.add", obj=action, learner_id=learner.pk)
     return action
 
 
@@ -201,19 +203,14 @@ def action_change(*, actor, action: PlanAction, **fields: Any) -> PlanAction:
     action.full_clean()
     action.save()
     learner = action.pathway.plan.learner
-    timeline_record(
+    change_record(
+        actor=actor,
+        action=Action.ACTION_CHANGE,
         learner=learner,
-        kind=TimelineKind.PLAN,
+        obj=action,
         summary=f"Action changed in {action.pathway.get_pathway_display()}: "
         f"{action.get_status_display()}",
-        actor=actor,
-        obj=action,
-    )
-    audit_record(
-        actor=actor,
-        action="resettlement.action.change",
-        obj=action,
-        learner_id=learner.pk,
+        kind=TimelineKind.PLAN,
         detail={"fields": sorted(fields)},
     )
     return action
@@ -242,15 +239,13 @@ def action_update_add(
             event=ShareEvent.ACTION_UPDATED,
             what=f"Update to an action in {action.pathway.get_pathway_display()}",
         )
-    timeline_record(
-        learner=learner,
-        kind=TimelineKind.PLAN,
-        summary=f"Update to an action in {action.pathway.get_pathway_display()}",
+    change_record(
         actor=actor,
+        action=Action.ACTION_UPDATE,
+        learner=learner,
         obj=update,
-    )
-    audit_record(
-        actor=actor, action="resettlement.action.update", obj=update, learner_id=learner.pk
+        summary=f"Update to an action in {action.pathway.get_pathway_display()}",
+        kind=TimelineKind.PLAN,
     )
     return update
 
@@ -263,15 +258,13 @@ def plan_comment_add(*, actor, plan: ResettlementPlan, text: str) -> PlanComment
     comment.save()
     if _is_omu(actor):
         _share_log(actor=actor, plan=plan, event=ShareEvent.COMMENTED, what="Commented on the plan")
-    timeline_record(
-        learner=plan.learner,
-        kind=TimelineKind.PLAN,
-        summary="Comment on the resettlement plan",
+    change_record(
         actor=actor,
+        action=Action.PLAN_COMMENT,
+        learner=plan.learner,
         obj=comment,
-    )
-    audit_record(
-        actor=actor, action="resettlement.plan.comment", obj=comment, learner_id=plan.learner_id
+        summary="Comment on the resettlement plan",
+        kind=TimelineKind.PLAN,
     )
     return comment
 
@@ -326,15 +319,16 @@ def release_record(
         kind=TimelineKind.RELEASE,
         summary=f"Released on {release.get_release_type_display().lower()} to {area}",
     )
-    learner.next_review_due_on = None
-    learner.save(update_fields=["next_review_due_on", "updated_at"])
     release.save()
     FollowUp.objects.bulk_create(
         FollowUp(release=release, learner=learner, months=months, due_on=due_on)
         for months, due_on in follow_up_schedule(released_on)
     )
-    audit_record(
-        actor=actor, action="resettlement.release.record", obj=release, learner_id=learner.pk
+    audit_record(actor=actor, action=Action.RELEASE_RECORD, obj=release, learner_id=learner.pk)
+    events.publish(
+        events.ReleaseRecorded(
+            learner_id=learner.pk, actor_id=actor.pk, release_id=release.pk, on=released_on
+        )
     )
     return release
 
@@ -379,8 +373,11 @@ def custody_return(*, actor, learner: Learner, returned_on: dt.date, reason: str
             kind=OutcomeKind.RETURNED_TO_CUSTODY,
         )
         FollowUp.objects.filter(pk__in=[f.pk for f in open_follow_ups[1:]]).delete()
-    audit_record(
-        actor=actor, action="resettlement.release.return", obj=release, learner_id=learner.pk
+    audit_record(actor=actor, action=Action.RELEASE_RETURN, obj=release, learner_id=learner.pk)
+    events.publish(
+        events.ReturnedToCustody(
+            learner_id=learner.pk, actor_id=actor.pk, release_id=release.pk, on=returned_on
+        )
     )
     return release
 
@@ -422,18 +419,13 @@ def follow_up_record(
         rows.append(row)
     Outcome.objects.bulk_create(rows)
     labels = ", ".join(row.get_kind_display().lower() for row in rows)
-    timeline_record(
+    change_record(
+        actor=actor,
+        action=Action.FOLLOW_UP_RECORD,
         learner=follow_up.learner,
-        kind=TimelineKind.OUTCOME,
+        obj=follow_up,
         summary=f"{follow_up.months}-month follow-up recorded: {labels}",
-        actor=actor,
-        obj=follow_up,
-    )
-    audit_record(
-        actor=actor,
-        action="resettlement.follow_up.record",
-        obj=follow_up,
-        learner_id=follow_up.learner_id,
+        kind=TimelineKind.OUTCOME,
         detail={"kinds": [row.kind for row in rows]},
     )
     return follow_up
@@ -445,14 +437,14 @@ def support_contact_add(*, actor, learner: Learner, **fields: Any) -> SupportCon
     contact = SupportContact(learner=learner, recorded_by=actor, **fields)
     contact.full_clean()
     contact.save()
-    timeline_record(
-        learner=learner,
-        kind=TimelineKind.CONTACT,
-        summary=f"Support contact ({contact.get_method_display().lower()})",
+    change_record(
         actor=actor,
+        action=Action.CONTACT_ADD,
+        learner=learner,
         obj=contact,
+        summary=f"Support contact ({contact.get_method_display().lower()})",
+        kind=TimelineKind.CONTACT,
     )
-    audit_record(actor=actor, action="resettlement.contact.add", obj=contact, learner_id=learner.pk)
     return contact
 
 
@@ -465,7 +457,7 @@ def employer_add(*, actor, **fields: Any) -> Employer:
     employer = Employer(**fields)
     employer.full_clean()
     employer.save()
-    audit_record(actor=actor, action="resettlement.employer.add", obj=employer)
+    audit_record(actor=actor, action=Action.EMPLOYER_ADD, obj=employer)
     return employer
 
 
@@ -475,7 +467,7 @@ def opportunity_add(*, actor, employer: Employer, **fields: Any) -> Opportunity:
     opportunity = Opportunity(employer=employer, **fields)
     opportunity.full_clean()
     opportunity.save()
-    audit_record(actor=actor, action="resettlement.opportunity.add", obj=opportunity)
+    audit_record(actor=actor, action=Action.OPPORTUNITY_ADD, obj=opportunity)
     return opportunity
 
 
@@ -497,15 +489,13 @@ def application_add(
     )
     application.full_clean()
     application.save()
-    timeline_record(
-        learner=learner,
-        kind=TimelineKind.APPLICATION,
-        summary=f"Introduced to {opportunity.role} at {opportunity.employer.name}",
+    change_record(
         actor=actor,
+        action=Action.APPLICATION_ADD,
+        learner=learner,
         obj=application,
-    )
-    audit_record(
-        actor=actor, action="resettlement.application.add", obj=application, learner_id=learner.pk
+        summary=f"Introduced to {opportunity.role} at {opportunity.employer.name}",
+        kind=TimelineKind.APPLICATION,
     )
     return application
 
@@ -524,19 +514,14 @@ def application_move(*, actor, application: Application, status: str, on: dt.dat
     setattr(application, APPLICATION_DATE_FIELDS[status], on)
     application.full_clean()
     application.save()
-    timeline_record(
+    change_record(
+        actor=actor,
+        action=Action.APPLICATION_MOVE,
         learner=application.learner,
-        kind=TimelineKind.APPLICATION,
+        obj=application,
         summary=f"{application.opportunity.role} at {application.opportunity.employer.name}: "
         f"{application.get_status_display().lower()}",
-        actor=actor,
-        obj=application,
-    )
-    audit_record(
-        actor=actor,
-        action="resettlement.application.move",
-        obj=application,
-        learner_id=application.learner_id,
+        kind=TimelineKind.APPLICATION,
         detail={"from": before, "to": status},
     )
     return application
@@ -548,7 +533,7 @@ def mentor_add(*, actor, **fields: Any) -> Mentor:
     mentor = Mentor(**fields)
     mentor.full_clean()
     mentor.save()
-    audit_record(actor=actor, action="resettlement.mentor.add", obj=mentor)
+    audit_record(actor=actor, action=Action.MENTOR_ADD, obj=mentor)
     return mentor
 
 
@@ -570,14 +555,14 @@ def mentor_match_add(*, actor, learner: Learner, mentor: Mentor, **fields: Any) 
     match = MentorMatch(learner=learner, mentor=mentor, created_by=actor, **fields)
     match.full_clean()
     match.save()
-    timeline_record(
-        learner=learner,
-        kind=TimelineKind.MENTOR,
-        summary=f"Matched with mentor {mentor.name}",
+    change_record(
         actor=actor,
+        action=Action.MENTOR_MATCH,
+        learner=learner,
         obj=match,
+        summary=f"Matched with mentor {mentor.name}",
+        kind=TimelineKind.MENTOR,
     )
-    audit_record(actor=actor, action="resettlement.mentor.match", obj=match, learner_id=learner.pk)
     return match
 
 
@@ -587,15 +572,13 @@ def mentor_match_end(*, actor, match: MentorMatch, ended_on: dt.date) -> MentorM
     match.ended_on = ended_on
     match.full_clean()
     match.save(update_fields=["ended_on"])
-    timeline_record(
-        learner=match.learner,
-        kind=TimelineKind.MENTOR,
-        summary=f"Mentoring with {match.mentor.name} ended",
+    change_record(
         actor=actor,
+        action=Action.MENTOR_MATCH_END,
+        learner=match.learner,
         obj=match,
-    )
-    audit_record(
-        actor=actor, action="resettlement.mentor.match_end", obj=match, learner_id=match.learner_id
+        summary=f"Mentoring with {match.mentor.name} ended",
+        kind=TimelineKind.MENTOR,
     )
     return match
 

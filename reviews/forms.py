@@ -159,6 +159,19 @@ class ChecklistForm(forms.Form):
         return value
 
 
+class GraduationExceptionForm(forms.Form):
+    reason = forms.CharField(
+        label="Why the learner graduates without every required module",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        error_messages={"required": "Enter the reason for the exception"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field.textarea("reason"), Button("submit", "Record the graduation"))
+
+
 class PauseStartForm(forms.Form):
     reason = forms.ChoiceField(
         choices=PauseReason.choices,

@@ -10,8 +10,9 @@ The rules (journey step 4):
   due date and the end of the pause plus 14 days. A pause that starts after the
   due date cannot hide the overdue review: it is ignored.
 * If the expected release date comes before the next due date, a pre-release
-  review is scheduled four weeks before release (or today if that has passed).
-  Once the pre-release review is held, nothing more is scheduled before release.
+  review is due four weeks before release, and overdue after that like any other
+  (held late, it counts late). Only a review marked pre-release is the
+  pre-release review; once it is held, nothing more is scheduled before release.
 * After release, graduation or withdrawal no further reviews are scheduled; nor
   before the intake interview.
 """
@@ -137,14 +138,15 @@ def next_review(
 
     if expected_release_on is not None and expected_release_on < due_on:
         pre_release_on = expected_release_on - PRE_RELEASE_LEAD
-        if last_held_on is not None and (last_was_pre_release or last_held_on >= pre_release_on):
+        if last_was_pre_release:
             return Schedule(
                 None,
                 ReviewState.NONE,
                 pre_release=True,
                 reason="The pre-release review has been held.",
             )
-        due_on = max(pre_release_on, today)
-        return Schedule(due_on, state_for(due_on, today), pre_release=True)
+        # Due four weeks before release, and overdue after that like any review:
+        # a missed pre-release review does not creep forward to "today".
+        return Schedule(pre_release_on, state_for(pre_release_on, today), pre_release=True)
 
     return Schedule(due_on, state_for(due_on, today))

@@ -9,11 +9,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.access import access_for
+from accounts.models import Role
+from audit.actions import Action
 from audit.services import audit_record
+from learners import events
 from learners.models import (
     CourseStatus,
     Learner,
@@ -21,7 +25,7 @@ from learners.models import (
     TimelineKind,
 )
 from learners.services import learner_status_move
-from learners.timeline import timeline_record
+from learners.timeline import change_record, timeline_record
 from reviews.models import (
     Intervention,
     InterventionStatus,
@@ -32,8 +36,8 @@ from reviews.models import (
     ReviewStatus,
     SkillRating,
 )
-from reviews.schedule import Schedule
-from reviews.selectors import schedule_for
+from reviews.schedule import ReviewState, Schedule
+from reviews.selectors import required_progress, schedule_for
 
 # The schedule
 
@@ -45,18 +49,34 @@ def schedule_refresh(learner: Learner, *, today: dt.date | None = None) -> Sched
     it too."""
     schedule = schedule_for(learner, today=today)
     due_on = schedule.stored_due_on
-    if learner.next_review_due_on != due_on:
-        Learner.objects.filter(pk=learner.pk).update(next_review_due_on=due_on)
+    paused = schedule.state is ReviewState.PAUSED
+    if learner.next_review_due_on != due_on or learner.reviews_paused != paused:
+        old = learner.next_review_due_on
+        Learner.objects.filter(pk=learner.pk).update(
+            next_review_due_on=due_on, reviews_paused=paused
+        )
         learner.next_review_due_on = due_on
+        learner.reviews_paused = paused
+        if old != due_on and transaction.get_connection().in_atomic_block:
+            events.publish(
+                events.ReviewScheduleChanged(
+                    learner_id=learner.pk, actor_id=None, old=old, new=due_on
+                )
+            )
     return schedule
+
+
+def schedule_refresh_for(learner_id: int) -> Schedule:
+    """schedule_refresh for a learner known by id (the journey-event listeners)."""
+    return schedule_refresh(Learner.objects.get(pk=learner_id))
 
 
 # Course status (graduation)
 
 
-def _graduate_if_complete(*, actor, learner: Learner, on: dt.date) -> bool:
-    """Graduate the learner when every current required module is completed.
-    Only an active learner graduates (COURSE_TRANSITIONS)."""
+def graduate_if_complete(*, actor, learner: Learner, on: dt.date | None = None) -> bool:
+    """Graduate the learner when every current required module is completed (the
+    graduation rule). Only an active learner graduates (COURSE_TRANSITIONS)."""
     if learner.course_status != CourseStatus.ACTIVE:
         return False
     required = Module.objects.required()
@@ -66,7 +86,7 @@ def _graduate_if_complete(*, actor, learner: Learner, on: dt.date) -> bool:
     done = ModuleCompletion.objects.filter(learner=learner, module__in=required).count()
     if done < total:
         return False
-    learner.graduated_on = on
+    learner.graduated_on = on or timezone.localdate()
     learner_status_move(
         actor=actor,
         learner=learner,
@@ -76,8 +96,41 @@ def _graduate_if_complete(*, actor, learner: Learner, on: dt.date) -> bool:
         kind=TimelineKind.GRADUATION,
         summary=f"Graduated: completed all {total} required modules",
     )
-    schedule_refresh(learner)
     return True
+
+
+@transaction.atomic
+def graduation_exception_record(*, actor, learner: Learner, reason: str) -> None:
+    """A director graduates a learner who has not completed every required module,
+    saying why. Audited, and on the timeline with the reason."""
+    if access_for(actor).role != Role.DIRECTOR:
+        raise PermissionDenied("Only a director can record a graduation exception.")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter the reason for the exception"})
+    learner = Learner.objects.select_for_update().get(pk=learner.pk)
+    if learner.course_status != CourseStatus.ACTIVE:
+        raise ValidationError(
+            f"Only an active learner can graduate; {learner.display_name} is "
+            f"{learner.get_course_status_display().lower()}."
+        )
+    learner_status_move(
+        actor=actor,
+        learner=learner,
+        field=StatusField.COURSE,
+        to=CourseStatus.GRADUATED,
+        reason=reason,
+        audit=False,
+        kind=TimelineKind.GRADUATION,
+        summary=f"Graduated by a director's exception: {reason}",
+    )
+    audit_record(
+        actor=actor,
+        action=Action.LEARNER_GRADUATION_EXCEPTION,
+        obj=learner,
+        learner_id=learner.pk,
+        detail={"required_done": required_progress(learner).done},
+    )
 
 
 # Module completions
@@ -113,24 +166,19 @@ def _completion_create(
     )
     completion.full_clean()
     completion.save()
-    timeline_record(
+    change_record(
+        actor=actor,
+        action=Action.COMPLETION_CREATE,
         learner=learner,
-        kind=TimelineKind.MODULE,
+        obj=completion,
         summary=f"Completed {module.track.name}: {module.title}",
-        actor=actor,
-        obj=completion,
-    )
-    audit_record(
-        actor=actor,
-        action="completion.create",
-        obj=completion,
-        learner_id=learner.pk,
+        kind=TimelineKind.MODULE,
         detail={"module": module.pk, "bulk": False},
     )
     graduated = (
         module.required_for_graduation
         and not module.is_retired
-        and _graduate_if_complete(actor=actor, learner=learner, on=completed_on)
+        and graduate_if_complete(actor=actor, learner=learner, on=completed_on)
     )
     return CompletionResult(completion, graduated=graduated)
 
@@ -213,7 +261,7 @@ def intake_ratings_record(
     _ratings_write(actor=actor, learner=learner, ratings=ratings, rated_on=rated_on)
     audit_record(
         actor=actor,
-        action="skills.intake_ratings",
+        action=Action.SKILLS_INTAKE_RATINGS,
         obj=learner,
         learner_id=learner.pk,
         detail={"skills": sorted(ratings)},
@@ -232,17 +280,15 @@ def pause_start(
     )
     pause.full_clean()
     pause.save()
-    timeline_record(
-        learner=learner,
-        kind=TimelineKind.PAUSE,
-        summary=f"Reviews paused: {pause.get_reason_display().lower()}",
+    change_record(
         actor=actor,
+        action=Action.REVIEW_PAUSE_START,
+        learner=learner,
         obj=pause,
-        # A pause for health reasons is health information.
+        summary=f"Reviews paused: {pause.get_reason_display().lower()}",
+        kind=TimelineKind.PAUSE,
         restricted=reason == "health",
-    )
-    audit_record(
-        actor=actor, action="review_pause.start", obj=pause, learner_id=learner.pk, detail={}
+        detail={},
     )
     schedule_refresh(learner)
     return pause
@@ -261,15 +307,15 @@ def pause_end(*, actor, pause: ReviewPause, ended_on: dt.date) -> ReviewPause:
     pause.ended_by = actor
     pause.save(update_fields=["ended_on", "ended_by"])
     learner = pause.learner
-    timeline_record(
-        learner=learner,
-        kind=TimelineKind.PAUSE,
-        summary="Reviews resumed",
+    change_record(
         actor=actor,
+        action=Action.REVIEW_PAUSE_END,
+        learner=learner,
         obj=pause,
+        summary="Reviews resumed",
+        kind=TimelineKind.PAUSE,
         restricted=pause.reason == "health",
     )
-    audit_record(actor=actor, action="review_pause.end", obj=pause, learner_id=learner.pk)
     schedule_refresh(learner)
     return pause
 
@@ -315,7 +361,7 @@ def review_start(*, actor, learner: Learner) -> Review:
         created_by=actor,
         updated_by=actor,
     )
-    audit_record(actor=actor, action="review.start", obj=review, learner_id=learner.pk)
+    audit_record(actor=actor, action=Action.REVIEW_START, obj=review, learner_id=learner.pk)
     return review
 
 
@@ -377,20 +423,29 @@ def review_save(
     _ratings_write(actor=actor, learner=learner, ratings=ratings, rated_on=rated_on, review=review)
     if complete:
         SkillRating.objects.filter(review=review).update(rated_on=review.held_on)
-        timeline_record(
-            learner=learner,
-            kind=TimelineKind.REVIEW,
-            summary=(
-                f"{'Pre-release review' if review.pre_release else 'Progress review'} held"
-                f" ({review.get_rag_display().split(':')[0].lower()})"
-            ),
+        change_record(
             actor=actor,
+            action=Action.REVIEW_COMPLETE,
+            learner=learner,
             obj=review,
+            summary=f"{'Pre-release review' if review.pre_release else 'Progress review'} held"
+            f" ({review.get_rag_display().split(':')[0].lower()})",
+            kind=TimelineKind.REVIEW,
         )
-        audit_record(actor=actor, action="review.complete", obj=review, learner_id=learner.pk)
         schedule_refresh(learner)
+        events.publish(
+            events.ReviewCompleted(
+                learner_id=learner.pk,
+                actor_id=actor.pk if actor is not None and actor.is_authenticated else None,
+                review_id=review.pk,
+                held_on=review.held_on,
+                pre_release=review.pre_release,
+            )
+        )
     else:
-        audit_record(actor=actor, action="review.save_draft", obj=review, learner_id=learner.pk)
+        audit_record(
+            actor=actor, action=Action.REVIEW_SAVE_DRAFT, obj=review, learner_id=learner.pk
+        )
     return review
 
 
@@ -419,16 +474,16 @@ def intervention_raise(
     )
     intervention.full_clean()
     intervention.save()
-    timeline_record(
+    change_record(
+        actor=actor,
+        action=Action.INTERVENTION_CREATE,
         learner=learner,
-        kind=TimelineKind.INTERVENTION,
+        obj=intervention,
         summary=f"Intervention agreed: {intervention.get_kind_display().lower()}, "
         f"owned by {owner.full_name}",
-        actor=actor,
-        obj=intervention,
+        kind=TimelineKind.INTERVENTION,
         restricted=intervention.restricted,
     )
-    audit_record(actor=actor, action="intervention.create", obj=intervention, learner_id=learner.pk)
     return intervention
 
 
@@ -467,7 +522,7 @@ def intervention_update(
         )
     audit_record(
         actor=actor,
-        action="intervention.update",
+        action=Action.INTERVENTION_UPDATE,
         obj=intervention,
         learner_id=intervention.learner_id,
         detail={"status": status},

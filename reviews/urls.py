@@ -8,6 +8,11 @@ urlpatterns = [
     path("learners/<int:pk>/learning/", views.learning, name="learning"),
     path("learners/<int:pk>/learning/complete/", views.completion_add, name="completion_add"),
     path("learners/<int:pk>/learning/skills/", views.starting_skills, name="starting_skills"),
+    path(
+        "learners/<int:pk>/learning/graduation-exception/",
+        views.graduation_exception,
+        name="graduation_exception",
+    ),
     path("learners/<int:pk>/reviews/", views.learner_reviews, name="learner_reviews"),
     path("learners/<int:pk>/reviews/start/", views.review_start, name="review_start"),
     path("learners/<int:pk>/reviews/<int:review_id>/", views.review_detail, name="review_detail"),

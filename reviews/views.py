@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import Capability, access_for
+from accounts.models import Role
 from accounts.selectors import prisons_for_user
 from audit.services import audit_record
 from learners.selectors import learner_for_user
@@ -20,6 +21,7 @@ from reviews.charts import skills_distance_svg
 from reviews.forms import (
     ChecklistForm,
     CompletionForm,
+    GraduationExceptionForm,
     InterventionForm,
     PauseEndForm,
     PauseStartForm,
@@ -82,6 +84,8 @@ def learning(request, pk: int):
             "chart": skills_distance_svg(series),
             "has_ratings": any(s.points for s in series),
             "can_record": access_for(request.user).can(Capability.RECORD_PROGRESS),
+            "can_graduate_by_exception": access_for(request.user).role == Role.DIRECTOR
+            and learner.course_status == "active",
         },
     )
 
@@ -332,6 +336,32 @@ def pause_start(request, pk: int):
         request,
         "reviews/pause_start.html",
         {"learner": learner, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(GET_POST)
+def graduation_exception(request, pk: int):
+    learner = learner_for_user(request.user, pk)
+    if access_for(request.user).role != Role.DIRECTOR:
+        raise PermissionDenied("Only a director can record a graduation exception.")
+    form = GraduationExceptionForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.graduation_exception_record(
+                actor=request.user, learner=learner, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{learner.display_name} is recorded as a graduate.")
+            return redirect("reviews:learning", pk=learner.pk)
+    _audit_view(request, learner, "graduation_exception")
+    return render(
+        request,
+        "reviews/graduation_exception.html",
+        {"learner": learner, "form": form, "progress": selectors.required_progress(learner)},
         status=400 if form.errors else 200,
     )
 

@@ -33,7 +33,7 @@ from playwright.sync_api import Page, Response, expect
 
 from accounts.models import Role
 from audit.models import AuditEvent
-from learners.models import CourseStatus, Learner
+from learners.models import CourseStatus, CustodyStatus, Learner
 from learners.services import intake_save, learner_enrol
 from resettlement import services as resettlement_services
 from resettlement.models import ActionOwner, ActionUpdate, Pathway, PlanAction
@@ -476,3 +476,89 @@ def test_omu_updates_a_prison_action_on_a_shared_plan(browser_page, live_world, 
     assert not AuditEvent.objects.filter(
         actor=omu, learner_ref=records.not_consenting.pk, action="resettlement.page.view"
     ).exists()
+
+
+def test_regional_manager_releases_one_learner_and_transfers_another(
+    browser_page, live_world, artifacts
+):
+    """Issue 12: custody status moves through the release workflow (the status page
+    leads there), and a transfer hands the learner to the new prison's staff."""
+    page, manager = browser_page, live_world.users[Who.RM]
+    leaving = enrolled_with_intake(
+        live_world,
+        first_name="Sam",
+        last_name="Leaver",
+        prison_number="L1001AA",
+        intake_days_ago=30,
+    )
+    moving = enrolled_with_intake(
+        live_world,
+        first_name="Alex",
+        last_name="Mover",
+        prison_number="M1001AA",
+        intake_days_ago=30,
+    )
+    today = timezone.localdate()
+    walk = Walk(page, artifacts)
+    walk.sign_in(manager)
+
+    # The custody status page does not release: it leads to the release page.
+    page.get_by_role("link", name="Caseload", exact=True).click()
+    walk.see()
+    page.get_by_role("link", name="Leaver, Sam").click()
+    walk.see()
+    page.get_by_role("link", name="Change custody status").click()
+    expect(heading(page)).to_have_text("Change the custody status")
+    expect(page.get_by_role("radio")).to_have_count(0)
+    walk.see("custody-status-leads-to-release")
+    page.get_by_role("link", name="release page").click()
+    expect(heading(page)).to_have_text("Release and outcomes")
+    walk.see()
+    page.get_by_role("link", name="Record a release").click()
+    walk.see("release-form")
+
+    # A mistake: no release area.
+    page.get_by_label("Release date").fill(today.isoformat())
+    page.get_by_label("Licence").check()
+    page.get_by_role("button", name="Record release").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    walk.see("release-error")
+    page.get_by_label("Release area").fill("Leeds")
+    page.get_by_role("button", name="Record release").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Release recorded")
+    walk.see("released")
+    leaving.refresh_from_db()
+    assert leaving.custody_status == CustodyStatus.RELEASED
+    assert leaving.next_review_due_on is None
+    assert leaving.releases.get().follow_ups.count() == 5
+
+    # A transfer: the record goes to the other prison and its regional manager.
+    page.get_by_role("link", name="Caseload", exact=True).click()
+    walk.see()
+    page.get_by_role("link", name="Mover, Alex").click()
+    walk.see()
+    page.get_by_role("link", name="Transfer to another prison").click()
+    expect(heading(page)).to_have_text("Transfer to another prison")
+    walk.see("transfer")
+    page.get_by_label("Prison the learner moved to").select_option(label=live_world.prison.name)
+    page.get_by_label("Date of transfer").fill(today.isoformat())
+    page.get_by_label("Reason for the transfer").fill("Closer to family")
+    page.get_by_role("button", name="Record transfer").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Choose a different prison from the current one"
+    )
+    walk.see("transfer-error")
+    page.get_by_label("Prison the learner moved to").select_option(
+        label=live_world.other_prison.name
+    )
+    page.get_by_role("button", name="Record transfer").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        f"Alex Mover is transferred to {live_world.other_prison.name}."
+    )
+    walk.see("transferred")
+    walk.sign_out()
+
+    moving.refresh_from_db()
+    assert moving.prison == live_world.other_prison
+    assert moving.regional_manager == live_world.users[Who.OTHER_PRISON]
+    assert moving.tutor is None

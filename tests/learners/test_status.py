@@ -8,6 +8,7 @@ from audit.models import AuditEvent
 from learners.models import (
     COURSE_TRANSITIONS,
     CUSTODY_TRANSITIONS,
+    CUSTODY_WORKFLOW_REFUSALS,
     CourseStatus,
     CustodyStatus,
     StatusChange,
@@ -29,7 +30,8 @@ pytestmark = pytest.mark.django_db
 )
 def test_course_transitions_follow_the_table(regional_manager, prison, start, to):
     learner = LearnerFactory(prison=prison, course_status=start)
-    if to in COURSE_TRANSITIONS[start]:
+    # Graduation is the graduation rule's (reviews), never this service's.
+    if to in COURSE_TRANSITIONS[start] and to != CourseStatus.GRADUATED:
         change = learner_change_course_status(
             actor=regional_manager, learner=learner, to=to, reason="Agreed"
         )
@@ -54,7 +56,9 @@ def test_course_transitions_follow_the_table(regional_manager, prison, start, to
 )
 def test_custody_transitions_follow_the_table(regional_manager, prison, start, to):
     learner = LearnerFactory(prison=prison, custody_status=start)
-    if to in CUSTODY_TRANSITIONS[start]:
+    # Release and return have their own workflows (resettlement); this service
+    # refuses them, so no custody move is left for it today.
+    if to in CUSTODY_TRANSITIONS[start] and to not in CUSTODY_WORKFLOW_REFUSALS:
         learner_change_custody_status(actor=regional_manager, learner=learner, to=to)
         learner.refresh_from_db()
         assert learner.custody_status == to
@@ -65,11 +69,12 @@ def test_custody_transitions_follow_the_table(regional_manager, prison, start, t
         assert not StatusChange.objects.exists()
 
 
-def test_graduation_dates_the_learner(regional_manager, prison, today):
+def test_graduation_is_refused_here_and_changes_nothing(regional_manager, prison):
     learner = LearnerFactory(prison=prison, course_status=CourseStatus.ACTIVE)
-    learner_change_course_status(actor=regional_manager, learner=learner, to="graduated")
+    with pytest.raises(TransitionRefused, match="last required module"):
+        learner_change_course_status(actor=regional_manager, learner=learner, to="graduated")
     learner.refresh_from_db()
-    assert learner.graduated_on == today
+    assert (learner.course_status, learner.graduated_on) == (CourseStatus.ACTIVE, None)
 
 
 def test_tutor_cannot_change_status(tutor, prison):

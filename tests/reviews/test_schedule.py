@@ -108,11 +108,12 @@ def test_pre_release_review_four_weeks_before_a_release_that_comes_first():
 
 
 @freeze_time("2026-02-20")
-def test_pre_release_review_is_due_today_when_four_weeks_before_release_has_passed():
+def test_pre_release_review_is_overdue_when_four_weeks_before_release_has_passed():
+    # Issue 12, defect 6: it used to move to "today" every day, never overdue.
     result = schedule(expected_release_on=D(2026, 3, 1))
     assert result.pre_release is True
-    assert result.due_on == D(2026, 2, 20)
-    assert result.state is ReviewState.DUE
+    assert result.due_on == D(2026, 2, 1)
+    assert result.state is ReviewState.OVERDUE
 
 
 @freeze_time("2026-02-01")

@@ -49,3 +49,11 @@ ROUTES = [
     ),
     Route("learners:transfer", get=LEARNER_CHANGE, post=LEARNER_CHANGE, kwargs=_learner),
 ]
+ROUTES.append(
+    # Regional managers take on learners at their prisons who have none (issue 12).
+    Route(
+        "learners:needs_regional_manager",
+        get=everyone(403, rm=200, other_prison=200),
+        post=everyone(403, rm=200, other_prison=200),
+    )
+)

@@ -100,4 +100,13 @@ ROUTES = [
         },
     ),
 ]
+# A director's graduation exception (issue 12): directors only.
+ROUTES.append(
+    Route(
+        "reviews:graduation_exception",
+        get=everyone(403, director=200, other_prison=404),
+        post=everyone(403, director=400, other_prison=404),
+        kwargs=_learner,
+    )
+)
 assert all(route.get[Who.ANONYMOUS] == LOGIN for route in ROUTES)

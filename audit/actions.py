@@ -1,0 +1,63 @@
+"""The vocabulary of changes to learner records: one enum, so the audit trail and the
+learner timeline name a change the same way and read in plain words.
+
+The values are the dotted names stored in `AuditEvent.action` (unchanged, so older
+rows and filters keep working); the labels are what a person reads. Views, sign-in
+and exports keep their own dotted names for now; a change service names its
+action from here and writes it with `learners.timeline.change_record`.
+"""
+
+from django.db import models
+
+
+class Action(models.TextChoices):
+    # Learners
+    LEARNER_CREATE = "learner.create", "Learner enrolled"
+    LEARNER_UPDATE = "learner.update", "Learner's details changed"
+    LEARNER_STATUS_CHANGE = "learner.status_change", "Status changed"
+    LEARNER_TRANSFER = "learner.transfer", "Learner transferred"
+    LEARNER_RM_TAKE_ON = "learner.regional_manager_take_on", "Regional manager took on the learner"
+    LEARNER_GRADUATION_EXCEPTION = (
+        "learner.graduation_exception",
+        "Graduated by a director's exception",
+    )
+    CONSENT_WITHDRAW = "consent.withdraw", "Consent withdrawn"
+    INTAKE_CREATE = "intake.create", "Intake interview completed"
+    INTAKE_UPDATE = "intake.update", "Intake interview edited"
+    # Learning and reviews
+    COMPLETION_CREATE = "completion.create", "Module completion recorded"
+    SKILLS_INTAKE_RATINGS = "skills.intake_ratings", "Starting skill ratings recorded"
+    REVIEW_START = "review.start", "Review started"
+    REVIEW_SAVE_DRAFT = "review.save_draft", "Review draft saved"
+    REVIEW_COMPLETE = "review.complete", "Review held"
+    REVIEW_PAUSE_START = "review_pause.start", "Reviews paused"
+    REVIEW_PAUSE_END = "review_pause.end", "Reviews resumed"
+    INTERVENTION_CREATE = "intervention.create", "Intervention agreed"
+    INTERVENTION_UPDATE = "intervention.update", "Intervention updated"
+    # Resettlement
+    PLAN_START = "resettlement.plan.start", "Resettlement plan started"
+    PLAN_VIEW = "resettlement.plan.view", "Resettlement plan viewed"
+    PLAN_COMMENT = "resettlement.plan.comment", "Comment on the resettlement plan"
+    PATHWAY_CHANGE = "resettlement.pathway.change", "Pathway status changed"
+    ACTION_ADD = "resettlement.action.add", "Plan action added"
+    ACTION_CHANGE = "resettlement.action.change", "Plan action changed"
+    ACTION_UPDATE = "resettlement.action.update", "Update to a plan action"
+    RELEASE_RECORD = "resettlement.release.record", "Release recorded"
+    RELEASE_RETURN = "resettlement.release.return", "Return to custody recorded"
+    FOLLOW_UP_RECORD = "resettlement.follow_up.record", "Follow-up recorded"
+    CONTACT_ADD = "resettlement.contact.add", "Support contact recorded"
+    EMPLOYER_ADD = "resettlement.employer.add", "Employer added"
+    OPPORTUNITY_ADD = "resettlement.opportunity.add", "Opportunity added"
+    APPLICATION_ADD = "resettlement.application.add", "Introduced to an opportunity"
+    APPLICATION_MOVE = "resettlement.application.move", "Job application moved on"
+    MENTOR_ADD = "resettlement.mentor.add", "Mentor added"
+    MENTOR_MATCH = "resettlement.mentor.match", "Matched with a mentor"
+    MENTOR_MATCH_END = "resettlement.mentor.match_end", "Mentoring ended"
+
+
+def action_label(action: str) -> str:
+    """The plain words for a stored action name (the name itself if it is not a change)."""
+    try:
+        return Action(action).label
+    except ValueError:
+        return action

@@ -1,0 +1,418 @@
+"""One journey, one truth (issue 12): a hypothesis state machine drives random
+sequences of the real services on PostgreSQL, with a frozen clock that moves on,
+and after every step checks that the apps do not contradict each other.
+
+CI runs JOURNEY_EXAMPLES (default 200) sequences of up to JOURNEY_STEPS (default 8)
+steps. A long search, for a quiet machine:
+
+    JOURNEY_EXAMPLES=5000 JOURNEY_STEPS=30 make test \
+        PYTEST_ARGS="tests/test_journey_state_machine.py"
+
+Any failure it finds is shrunk to a short sequence: write that sequence as a plain
+test in tests/test_journey_defects.py, see it fail, then fix the shared mechanism.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from freezegun import freeze_time
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+
+from accounts.access import access_for
+from accounts.models import Role, User
+from audit.models import AuditEvent
+from learners.models import (
+    Consent,
+    ConsentKind,
+    CourseStatus,
+    CustodyStatus,
+    Learner,
+    TimelineEvent,
+)
+from learners.services import (
+    consent_withdraw,
+    intake_save,
+    learner_change_course_status,
+    learner_enrol,
+    learner_transfer,
+    learner_update,
+)
+from notifications import sweep
+from notifications.models import Notification
+from notifications.services import reminders_run
+from resettlement.models import FollowUp, OutcomeKind, OutcomeSource, Release
+from resettlement.services import custody_return, follow_up_record, release_record
+from reviews import services as reviews
+from reviews.models import Intervention, InterventionKind, InterventionStatus, Module
+from reviews.schedule import ReviewState
+from reviews.selectors import reviews_due_for_user, schedule_for
+from tests.factories import PrisonFactory, UserFactory
+from tests.reviews.factories import ModuleFactory, TrackFactory
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLES = int(os.environ.get("JOURNEY_EXAMPLES", "200"))
+STEPS = int(os.environ.get("JOURNEY_STEPS", "8"))
+START = "2026-01-05 12:00:00"
+NO_ANSWERS = {
+    "education": "",
+    "work_history": "",
+    "coding_experience": "",
+    "ambitions": "",
+    "ambition_categories": [],
+    "support_needs": [],
+    "reasonable_adjustments": "",
+    "priorities": [],
+    "priorities_notes": "",
+    "release_area": "",
+}
+
+
+class Staff:
+    """Built once per test run (password hashing is slow); each example rolls back
+    everything else."""
+
+    def __init__(self):
+        self.prisons = [PrisonFactory(name="HMP Humber"), PrisonFactory(name="HMP Risley")]
+        self.managers = {
+            p.pk: UserFactory(role=Role.REGIONAL_MANAGER, prisons=[p]) for p in self.prisons
+        }
+        self.tutors = {p.pk: UserFactory(role=Role.TUTOR, prisons=[p]) for p in self.prisons}
+        self.director = UserFactory(role=Role.DIRECTOR)
+        track = TrackFactory(name="Web foundations")
+        self.modules = [
+            ModuleFactory(track=track, title=f"Module {n}", order=n) for n in range(1, 4)
+        ]
+
+
+class Journey(RuleBasedStateMachine):
+    staff: Staff
+
+    def __init__(self):
+        super().__init__()
+        self.atomic = transaction.atomic()
+        self.atomic.__enter__()
+        self.clock = freeze_time(START)
+        self.frozen = self.clock.start()
+        today = timezone.localdate()
+        self.learner = learner_enrol(
+            actor=self.manager(self.staff.prisons[0].pk),
+            data={
+                "prison_number": "A1234BC",
+                "first_name": "Jamie",
+                "last_name": "Doyle",
+                "date_of_birth": dt.date(1990, 5, 17),
+                "prison": self.staff.prisons[0],
+                "joined_on": today - dt.timedelta(days=7),
+                "expected_release_on": today + dt.timedelta(days=400),
+                "tutor": self.staff.tutors[self.staff.prisons[0].pk],
+            },
+        )
+
+    def teardown(self):
+        self.clock.stop()
+        transaction.set_rollback(True)
+        self.atomic.__exit__(None, None, None)
+
+    # Helpers
+
+    def fresh(self) -> Learner:
+        self.learner = Learner.objects.get(pk=self.learner.pk)
+        return self.learner
+
+    def manager(self, prison_id: int):
+        return self.staff.managers[prison_id]
+
+    def tutor(self):
+        return self.staff.tutors[self.learner.prison_id]
+
+    def today(self) -> dt.date:
+        return timezone.localdate()
+
+    def counts(self) -> tuple[int, int]:
+        return (
+            TimelineEvent.objects.filter(learner_id=self.learner.pk).count(),
+            AuditEvent.objects.filter(learner_ref=self.learner.pk).count(),
+        )
+
+    def snapshot(self) -> tuple:
+        row = Learner.objects.filter(pk=self.learner.pk).values().get()
+        row.pop("updated_at")
+        return (row, self.counts())
+
+    def change(self, do) -> bool:
+        """Run one service call. A change writes a timeline entry and an audit event;
+        a refused one changes nothing at all (nor does saving what is already there)."""
+        before = self.snapshot()
+        try:
+            do()
+        except ValidationError:
+            assert self.snapshot() == before, "a refused move changed the record"
+            self.fresh()
+            return False
+        after = self.snapshot()
+        if after != before:  # not a no-op (the same date saved again, say)
+            assert after[1][0] > before[1][0], "a change left no timeline entry"
+            assert after[1][1] > before[1][1], "a change left no audit event"
+        self.fresh()
+        return True
+
+    # Rules: the real services, as the pages call them
+
+    @rule(days=st.integers(min_value=1, max_value=45))
+    def time_passes(self, days):
+        self.frozen.tick(dt.timedelta(days=days))
+
+    @precondition(lambda self: self.learner.intake_completed_on is None)
+    @rule(consent=st.booleans())
+    def intake(self, consent):
+        today = self.today()
+        self.change(
+            lambda: intake_save(
+                actor=self.manager(self.learner.prison_id),
+                learner=self.learner,
+                answers={**NO_ANSWERS, "held_on": today},
+                restricted=None,
+                expected_release_on=self.learner.expected_release_on,
+                consents={ConsentKind.SHARE_WITH_OMU: today if consent else None},
+                goals=[],
+            )
+        )
+
+    @rule(index=st.integers(min_value=0, max_value=2))
+    def complete_module(self, index):
+        module = self.staff.modules[index]
+        if self.learner.completions.filter(module=module).exists():
+            return
+        self.change(
+            lambda: reviews.completion_record(
+                actor=self.tutor(),
+                learner=self.learner,
+                module=module,
+                completed_on=self.today(),
+                assessed_by=self.tutor(),
+                evidence="Built a page",
+            )
+        )
+
+    @rule()
+    def hold_review(self):
+        tutor = self.tutor()
+        review = reviews.review_start(actor=tutor, learner=self.learner)
+        self.change(
+            lambda: reviews.review_save(
+                actor=tutor,
+                review=review,
+                version=review.version,
+                data={"held_on": self.today(), "rag": "green", "progress": "Good"},
+                ratings={},
+                complete=True,
+            )
+        )
+
+    @rule()
+    def pause_or_resume(self):
+        pause = self.learner.review_pauses.filter(ended_on__isnull=True).first()
+        if pause is None:
+            self.change(
+                lambda: reviews.pause_start(
+                    actor=self.tutor(),
+                    learner=self.learner,
+                    reason="lockdown",
+                    started_on=self.today(),
+                )
+            )
+        else:
+            self.change(
+                lambda: reviews.pause_end(actor=self.tutor(), pause=pause, ended_on=self.today())
+            )
+
+    @rule()
+    def transfer(self):
+        other = next(p for p in self.staff.prisons if p.pk != self.learner.prison_id)
+        self.change(
+            lambda: learner_transfer(
+                actor=self.manager(self.learner.prison_id),
+                learner=self.learner,
+                to_prison=other,
+                transferred_on=self.today(),
+                reason="Moved",
+            )
+        )
+
+    @rule(days=st.integers(min_value=1, max_value=200))
+    def release_date_edit(self, days):
+        self.change(
+            lambda: learner_update(
+                actor=self.manager(self.learner.prison_id),
+                learner=self.learner,
+                data={"expected_release_on": self.today() + dt.timedelta(days=days)},
+            )
+        )
+
+    @rule(to=st.sampled_from(CourseStatus.values))
+    def course_status(self, to):
+        self.change(
+            lambda: learner_change_course_status(
+                actor=self.manager(self.learner.prison_id),
+                learner=self.learner,
+                to=to,
+                reason="Agreed",
+            )
+        )
+
+    @rule()
+    def graduation_exception(self):
+        self.change(
+            lambda: reviews.graduation_exception_record(
+                actor=self.staff.director, learner=self.learner, reason="Equivalent course"
+            )
+        )
+
+    @rule()
+    def release(self):
+        self.change(
+            lambda: release_record(
+                actor=self.manager(self.learner.prison_id),
+                learner=self.learner,
+                released_on=self.today(),
+                release_type="licence",
+                area="Leeds",
+            )
+        )
+
+    @rule()
+    def return_to_custody(self):
+        self.change(
+            lambda: custody_return(
+                actor=self.manager(self.learner.prison_id),
+                learner=self.learner,
+                returned_on=self.today(),
+            )
+        )
+
+    @rule()
+    def withdraw_consent(self):
+        consent = Consent.objects.filter(
+            learner=self.learner, kind=ConsentKind.SHARE_WITH_OMU, withdrawn_on__isnull=True
+        ).first()
+        if consent is not None:
+            self.change(
+                lambda: consent_withdraw(
+                    actor=self.manager(self.learner.prison_id), consent=consent
+                )
+            )
+
+    @rule()
+    def follow_up(self):
+        due = FollowUp.objects.filter(learner=self.learner, confirmed_on__isnull=True).first()
+        if due is not None:
+            self.change(
+                lambda: follow_up_record(
+                    actor=self.manager(self.learner.prison_id),
+                    follow_up=due,
+                    confirmed_on=self.today(),
+                    source=OutcomeSource.LEARNER,
+                    outcomes=[{"kind": OutcomeKind.EMPLOYED_TECH}],
+                )
+            )
+
+    @rule()
+    def raise_intervention(self):
+        self.change(
+            lambda: reviews.intervention_raise(
+                actor=self.tutor(),
+                learner=self.learner,
+                kind=InterventionKind.EXTRA_TUTOR_TIME,
+                description="Extra time",
+                owner=self.tutor(),
+                due_on=self.today() + dt.timedelta(days=3),
+            )
+        )
+
+    @rule()
+    def sweep_runs(self):
+        reminders_run()
+
+    # Invariants: after every step
+
+    @invariant()
+    def stored_due_date_is_the_schedules(self):
+        learner = self.fresh()
+        schedule = schedule_for(learner)
+        assert learner.next_review_due_on == schedule.stored_due_on
+        assert learner.reviews_paused == (schedule.state is ReviewState.PAUSED)
+
+    @invariant()
+    def work_queue_and_sweep_agree_with_the_schedule(self):
+        learner, today = self.learner, self.today()
+        due = learner.next_review_due_on
+        queue = reviews_due_for_user(self.manager(learner.prison_id), today=today)
+        assert (learner in queue) == schedule_for(learner).in_work_queue
+        findings = [f for f in sweep.reviews_due(today) if f.learner_id == learner.pk]
+        assert bool(findings) == (due is not None and due <= today + dt.timedelta(days=7))
+        assert all(f.due_on == due for f in findings)
+
+    @invariant()
+    def reminders_reach_only_people_who_may_see_the_learner(self):
+        learner = self.learner
+        for notification in Notification.objects.filter(
+            learner=learner, resolved_at__isnull=True
+        ).select_related("recipient"):
+            assert access_for(notification.recipient).covers_prison(learner.prison_id)
+        for finding in sweep.find_all(self.today()):
+            if finding.learner_id == learner.pk:
+                recipient = User.objects.get(pk=finding.recipient_id)
+                assert access_for(recipient).covers_prison(learner.prison_id)
+
+    @invariant()
+    def a_released_learner_has_a_release_and_follow_ups(self):
+        if self.learner.custody_status == CustodyStatus.RELEASED:
+            release = Release.objects.get(learner=self.learner, returned_to_custody_on=None)
+            assert release.follow_ups.exists()
+
+    @invariant()
+    def a_graduate_completed_every_required_module_or_has_an_exception(self):
+        if self.learner.course_status != CourseStatus.GRADUATED:
+            return
+        required = Module.objects.required()
+        done = self.learner.completions.filter(module__in=required).count()
+        exception = AuditEvent.objects.filter(
+            learner_ref=self.learner.pk, action="learner.graduation_exception"
+        ).exists()
+        assert done == required.count() or exception
+
+    @invariant()
+    def nobody_without_access_owns_an_open_intervention(self):
+        for intervention in Intervention.objects.filter(
+            learner=self.learner, status=InterventionStatus.OPEN
+        ).select_related("owner"):
+            assert access_for(intervention.owner).covers_prison(self.learner.prison_id)
+
+
+def test_the_journey_never_contradicts_itself():
+    Journey.staff = Staff()
+    run_state_machine_as_test(
+        Journey,
+        settings=settings(
+            max_examples=EXAMPLES,
+            stateful_step_count=STEPS,
+            deadline=None,
+            database=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
+    )
