@@ -8,10 +8,10 @@ has now completed every current required module. Graduation is never taken back:
 a graduate stays a graduate when a new required module is added (PRODUCT: there
 is no time limit and graduates may keep learning).
 
-The journey events module (issue 12) should publish `RequiredModulesChanged` from
-these services and have the reviews app listen with
-`graduation_recompute_after_required_change`; until it lands the services call it
-directly, inside their transaction."""
+The curriculum and the graduation rule are both in this app, so the services call
+the recompute directly, inside their transaction; each graduation it makes is a
+status move that publishes `CourseStatusChanged` (learners.events), which is how
+the other apps hear of it."""
 
 from __future__ import annotations
 
@@ -25,9 +25,9 @@ from django.utils import timezone
 
 from accounts.access import Capability, access_for
 from audit.services import audit_record
-from learners.models import CourseStatus, Learner, StatusField, TimelineKind
-from learners.services import learner_status_move
+from learners.models import CourseStatus, Learner
 from reviews.models import Level, Module, Track
+from reviews.services import graduate_if_complete
 
 
 def _require_configure(actor) -> None:
@@ -42,14 +42,12 @@ class RecomputeResult:
 
 def graduation_recompute_after_required_change(*, actor) -> RecomputeResult:
     """Graduate every active learner who has completed every current required
-    module. One set-based query finds them; each is then moved through
-    `learner_status_move` (status change, timeline entry, audit event), with the
-    date of their last required completion as the graduation date. Safe to run
-    twice: graduates are no longer active."""
-    from reviews.services import schedule_refresh
-
-    required = Module.objects.required()
-    required_ids = list(required.values_list("pk", flat=True))
+    module. One set-based query finds them; each then goes through the one
+    graduation rule (`reviews.services.graduate_if_complete`), dated by their last
+    required completion, whose status move publishes `CourseStatusChanged` so every
+    app hears it (the review clock stops, reminders resolve). Safe to run twice:
+    graduates are no longer active."""
+    required_ids = list(Module.objects.required().values_list("pk", flat=True))
     if not required_ids:
         return RecomputeResult(0, ())
     finished = dict(
@@ -65,27 +63,14 @@ def graduation_recompute_after_required_change(*, actor) -> RecomputeResult:
         .filter(required_done=len(required_ids))
         .values_list("pk", "last_required_on")
     )
-    # Lock them, and check again that they are still active.
-    candidates = (
-        Learner.objects.select_for_update()
-        .filter(pk__in=list(finished), course_status=CourseStatus.ACTIVE)
-        .order_by("pk")
+    # Lock them; graduate_if_complete checks again that each is still active.
+    candidates = Learner.objects.select_for_update().filter(pk__in=list(finished)).order_by("pk")
+    graduated = tuple(
+        learner.pk
+        for learner in candidates
+        if graduate_if_complete(actor=actor, learner=learner, on=finished[learner.pk])
     )
-    graduated: list[int] = []
-    for learner in candidates:
-        learner.graduated_on = finished[learner.pk] or timezone.localdate()
-        learner_status_move(
-            actor=actor,
-            learner=learner,
-            field=StatusField.COURSE,
-            to=CourseStatus.GRADUATED,
-            reason="Completed every module required for graduation (the required set changed).",
-            kind=TimelineKind.GRADUATION,
-            summary=f"Graduated: completed all {len(required_ids)} required modules",
-        )
-        schedule_refresh(learner)
-        graduated.append(learner.pk)
-    return RecomputeResult(len(required_ids), tuple(graduated))
+    return RecomputeResult(len(required_ids), graduated)
 
 
 def _required_changed(*, actor, before: bool, after: bool) -> None:

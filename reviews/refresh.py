@@ -20,9 +20,10 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from learners import events
 from learners.models import Learner
 from reviews.models import Review, ReviewPause, ReviewStatus
-from reviews.schedule import Pause
+from reviews.schedule import Pause, ReviewState
 from reviews.selectors import schedule_from
 
 CHUNK_SIZE = 1000
@@ -32,6 +33,7 @@ LEARNER_FIELDS = (
     "course_status",
     "custody_status",
     "next_review_due_on",
+    "reviews_paused",
 )
 
 
@@ -87,6 +89,7 @@ def schedule_refresh_chunk(learner_ids: list[int], *, today: dt.date) -> int:
         latest = _latest_complete_reviews(learner_ids)
         pauses = _pauses(learner_ids)
         changed = []
+        moved: list[events.ReviewScheduleChanged] = []
         for learner in learners:
             schedule = schedule_from(
                 learner,
@@ -94,11 +97,29 @@ def schedule_refresh_chunk(learner_ids: list[int], *, today: dt.date) -> int:
                 pauses=pauses.get(learner.pk, []),
                 today=today,
             )
-            if learner.next_review_due_on != schedule.stored_due_on:
-                learner.next_review_due_on = schedule.stored_due_on
-                changed.append(learner)
+            due_on = schedule.stored_due_on
+            paused = schedule.state is ReviewState.PAUSED
+            if learner.next_review_due_on == due_on and learner.reviews_paused == paused:
+                continue
+            if learner.next_review_due_on != due_on:
+                moved.append(
+                    events.ReviewScheduleChanged(
+                        learner_id=learner.pk,
+                        actor_id=None,
+                        old=learner.next_review_due_on,
+                        new=due_on,
+                    )
+                )
+            learner.next_review_due_on = due_on
+            learner.reviews_paused = paused
+            changed.append(learner)
         if changed:
-            Learner.objects.bulk_update(changed, ["next_review_due_on"], batch_size=CHUNK_SIZE)
+            Learner.objects.bulk_update(
+                changed, ["next_review_due_on", "reviews_paused"], batch_size=CHUNK_SIZE
+            )
+        # As schedule_refresh does for one learner: every app hears of a moved date.
+        for event in moved:
+            events.publish(event)
     return len(changed)
 
 
