@@ -115,9 +115,14 @@ def action_for_update(user, learner: Learner, action_pk: int) -> PlanAction:
 def share_log_for_user(user, learner: Learner) -> QuerySet[PlanShareLog] | None:
     """The OMU share log, for roles that may see restricted records (RMs, directors,
     administrators); None for everybody else."""
-    if not access_for(user).sees_restricted:
+    access = access_for(user)
+    if not access.sees_restricted:
         return None
-    return PlanShareLog.objects.filter(learner=learner).select_related("user", "prison", "consent")
+    return (
+        PlanShareLog.objects.visible_to(access)
+        .filter(learner=learner)
+        .select_related("user", "prison", "consent")
+    )
 
 
 def shared_plans_for_user(user) -> QuerySet[Learner]:

@@ -18,7 +18,6 @@ from accounts.access import Capability, access_for
 from learners.models import Learner
 from learners.selectors import learner_list_for_user
 from reviews.models import (
-    RESTRICTED_INTERVENTION_KINDS,
     Intervention,
     InterventionStatus,
     Module,
@@ -220,21 +219,21 @@ def pause_for_user(user, learner: Learner, pause_id: int) -> ReviewPause:
 # Interventions
 
 
-def _visible_interventions(user) -> Q:
-    if access_for(user).sees_restricted:
-        return Q()
-    return ~Q(kind__in=sorted(RESTRICTED_INTERVENTION_KINDS))
-
-
 def interventions_of(user, learner: Learner) -> QuerySet[Intervention]:
     """A learner's interventions; referrals about health and recovery only for
     roles that see restricted information."""
     return (
-        Intervention.objects.filter(learner=learner)
-        .filter(_visible_interventions(user))
+        Intervention.objects.visible_to(access_for(user))
+        .filter(learner=learner)
         .select_related("owner", "review")
         .order_by("status", "due_on", "pk")
     )
+
+
+def interventions_of_review(user, learner: Learner, review: Review) -> QuerySet[Intervention]:
+    """The interventions agreed at one review (draft or complete), filtered as
+    `interventions_of` is."""
+    return interventions_of(user, learner).filter(review=review)
 
 
 def intervention_for_user(user, learner: Learner, intervention_id: int) -> Intervention:
@@ -279,16 +278,13 @@ def open_interventions_for_user(user) -> QuerySet[Intervention]:
     """Open interventions for the work queue, soonest first: a tutor's own; for
     everyone else, all of those for learners in their scope."""
     learners = learner_list_for_user(user)
-    interventions = Intervention.objects.filter(
+    access = access_for(user)
+    interventions = Intervention.objects.visible_to(access).filter(
         status=InterventionStatus.OPEN, learner__in=learners.values("pk")
     )
-    if access_for(user).role == "tutor":
+    if access.role == "tutor":
         interventions = interventions.filter(owner=user)
-    return (
-        interventions.filter(_visible_interventions(user))
-        .select_related("learner__prison", "owner")
-        .order_by("due_on", "pk")
-    )
+    return interventions.select_related("learner__prison", "owner").order_by("due_on", "pk")
 
 
 def last_review_dates(learner_ids: list[int]) -> dict[int, dt.date]:

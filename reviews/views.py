@@ -280,7 +280,7 @@ def review_edit(request, pk: int, review_id: int):
             "conflict": conflict,
             "since": since,
             "completions": selectors.completions_since(learner, since),
-            "interventions": review.interventions.select_related("owner"),
+            "interventions": selectors.interventions_of_review(request.user, learner, review),
         },
         status=status,
     )
@@ -306,9 +306,7 @@ def review_detail(request, pk: int, review_id: int):
             "review": review,
             "completions": completions,
             "ratings": [(skill.label, ratings.get(skill.value)) for skill in Skill],
-            "interventions": selectors.interventions_of(request.user, learner).filter(
-                review=review
-            ),
+            "interventions": selectors.interventions_of_review(request.user, learner, review),
             "can_record": access_for(request.user).can(Capability.RECORD_PROGRESS),
         },
     )
