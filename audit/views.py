@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from audit.csv import neutralise
 from audit.forms import AuditFilterForm
-from audit.selectors import audit_events_for_user
+from audit.selectors import audit_events_for_user, frequent_denials_for_user
 from audit.services import audit_record
 
 PAGE_SIZE = 50
@@ -39,7 +39,12 @@ def audit_list(request):
     return render(
         request,
         "audit/audit_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "frequent_denials": frequent_denials_for_user(request.user),
+        },
         status=400 if form.is_bound and form.errors else 200,
     )
 
