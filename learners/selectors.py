@@ -216,6 +216,15 @@ def intake_for_user(user, *, learner: Learner) -> tuple[IntakeInterview | None, 
     return intake, restricted
 
 
+def has_intake(learner: Learner) -> bool:
+    """Whether the intake interview has been recorded (uses a prefetched one)."""
+    try:
+        learner.intake  # noqa: B018 - a reverse one-to-one: raises if absent
+    except Learner.intake.RelatedObjectDoesNotExist:
+        return False
+    return True
+
+
 def goals_for_learner(learner: Learner) -> QuerySet[Goal]:
     return Goal.objects.filter(learner=learner)
 

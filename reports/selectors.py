@@ -6,6 +6,8 @@ from django.http import Http404
 
 from accounts.access import Capability, access_for
 from accounts.models import Prison
+from learners.models import Learner
+from learners.selectors import caseload_for_user
 from reports.models import ReportRun
 
 
@@ -25,3 +27,10 @@ def report_run_for_user(user, run_id: int) -> ReportRun:
         return report_runs_for_user(user).get(pk=run_id)
     except ReportRun.DoesNotExist as exc:
         raise Http404("No report found.") from exc
+
+
+def caseload_export_for_user(user, **filters) -> tuple[QuerySet[Learner], int]:
+    """The caseload CSV's learners (the caseload page's filters and order, less
+    anonymised records) and how many there are."""
+    learners = caseload_for_user(user, **filters).filter(anonymised_at__isnull=True)
+    return learners, learners.count()

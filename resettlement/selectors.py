@@ -171,6 +171,10 @@ def follow_up_for_learner(learner: Learner, pk: int) -> FollowUp:
         raise Http404("No such follow-up.") from exc
 
 
+def outcomes_of(follow_up: FollowUp) -> list[Outcome]:
+    return list(Outcome.objects.filter(follow_up=follow_up).order_by("kind"))
+
+
 def contacts_for_learner(learner: Learner) -> QuerySet[SupportContact]:
     return SupportContact.objects.filter(learner=learner).select_related("recorded_by")
 

@@ -67,6 +67,28 @@ def tracks_with_modules() -> list[Track]:
     return list(Track.objects.prefetch_related("modules"))
 
 
+def curriculum_rows(completions: list[ModuleCompletion]) -> list[dict]:
+    """Each track with its modules and the learner's completion of each; retired
+    modules only where the learner completed them."""
+    by_module = {c.module_id: c for c in completions}
+    rows = []
+    for track in tracks_with_modules():
+        modules = [
+            {"module": m, "completion": by_module.get(m.pk)}
+            for m in track.modules.all()
+            if not m.is_retired or m.pk in by_module
+        ]
+        if modules:
+            rows.append({"track": track, "modules": modules})
+    return rows
+
+
+def completed_module_ids(learner: Learner) -> list[int]:
+    return list(
+        ModuleCompletion.objects.filter(learner=learner).values_list("module_id", flat=True)
+    )
+
+
 @dataclass(frozen=True)
 class RequiredProgress:
     done: int
@@ -94,10 +116,14 @@ def completions_of(learner: Learner) -> QuerySet[ModuleCompletion]:
     )
 
 
-def completions_since(learner: Learner, since: dt.date | None) -> QuerySet[ModuleCompletion]:
+def completions_since(
+    learner: Learner, since: dt.date | None, *, until: dt.date | None = None
+) -> QuerySet[ModuleCompletion]:
     completions = completions_of(learner)
     if since is not None:
         completions = completions.filter(completed_on__gt=since)
+    if until is not None:
+        completions = completions.filter(completed_on__lte=until)
     return completions.order_by("completed_on", "pk")
 
 
@@ -188,6 +214,11 @@ def review_for_user(user, learner: Learner, review_id: int) -> Review:
         )
     except (Review.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("No review found.") from exc
+
+
+def ratings_of_review(review: Review) -> dict[str, SkillRating]:
+    """The skill ratings given at one review, by skill."""
+    return {r.skill: r for r in SkillRating.objects.filter(review=review)}
 
 
 def draft_review_of(learner: Learner) -> Review | None:
