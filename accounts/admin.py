@@ -15,13 +15,23 @@ for _model in (TOTPDevice, StaticDevice):
         admin.site.unregister(_model)
 
 
+class NoDeleteAdmin(admin.ModelAdmin):
+    """Prisons and users are deactivated, never deleted; and the admin's delete
+    page lists the records that depend on the row (learners, referrals), which
+    would put learner data in the admin site. Changes are audited by signals
+    (audit.configuration)."""
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(NoDeleteAdmin):
     search_fields = ["name"]
 
 
 @admin.register(Prison)
-class PrisonAdmin(admin.ModelAdmin):
+class PrisonAdmin(NoDeleteAdmin):
     list_display = ["code", "name", "region", "is_active"]
     list_filter = ["region", "is_active"]
     search_fields = ["code", "name"]
@@ -64,6 +74,9 @@ class UserAdmin(DjangoUserAdmin):
             },
         )
     ]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # see NoDeleteAdmin
 
     @admin.action(description="Reset two-factor sign-in (they set up their app again)")
     def reset_two_factor(self, request, queryset) -> None:

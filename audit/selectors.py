@@ -1,9 +1,10 @@
 """Reads of the audit trail: for roles with Capability.VIEW_AUDIT only."""
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from accounts.access import Capability, access_for
@@ -31,5 +32,36 @@ def audit_events_for_user(user, *, filters: dict[str, Any] | None = None) -> Que
     return events
 
 
+def audit_events_for_export(user, *, filters: dict[str, Any] | None = None) -> Iterator[AuditEvent]:
+    """The filtered trail, streamed in chunks for the CSV export."""
+    return audit_events_for_user(user, filters=filters).iterator(chunk_size=2000)
+
+
 def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+# A user refused this often in a day is worth a look (issue 13 item 3).
+DENIALS_WORTH_A_LOOK = 10
+
+
+def frequent_denials_for_user(
+    user, *, now: dt.datetime | None = None, at_least: int = DENIALS_WORTH_A_LOOK
+) -> list[dict[str, Any]]:
+    """Users refused a learner page at least `at_least` times in the 24 hours to
+    `now`, most refusals first: [{"actor_id", "actor_label", "denials"}]. One
+    grouped query over the indexed time column. 403 without VIEW_AUDIT."""
+    access_for(user).require(Capability.VIEW_AUDIT)
+    now = now or timezone.now()
+    return list(
+        AuditEvent.objects.filter(
+            outcome="denied",
+            actor__isnull=False,
+            occurred_at__gte=now - dt.timedelta(days=1),
+            occurred_at__lte=now,
+        )
+        .values("actor_id", "actor_label")
+        .annotate(denials=Count("pk"))
+        .filter(denials__gte=at_least)
+        .order_by("-denials", "actor_label")
+    )

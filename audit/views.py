@@ -8,7 +8,11 @@ from django.views.decorators.http import require_GET
 
 from audit.csv import neutralise
 from audit.forms import AuditFilterForm
-from audit.selectors import audit_events_for_user
+from audit.selectors import (
+    audit_events_for_export,
+    audit_events_for_user,
+    frequent_denials_for_user,
+)
 from audit.services import audit_record
 
 PAGE_SIZE = 50
@@ -39,7 +43,12 @@ def audit_list(request):
     return render(
         request,
         "audit/audit_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "frequent_denials": frequent_denials_for_user(request.user),
+        },
         status=400 if form.is_bound and form.errors else 200,
     )
 
@@ -53,13 +62,13 @@ class _Echo:
 def audit_export(request):
     """The filtered trail as CSV, with formula-like cells neutralised."""
     form = AuditFilterForm(request.GET or None)
-    events = audit_events_for_user(request.user, filters=form.filters())
+    events = audit_events_for_export(request.user, filters=form.filters())
     audit_record(actor=request.user, action="audit.export", detail=form.as_detail())
     writer = csv.writer(_Echo())
 
     def rows():
         yield writer.writerow(CSV_COLUMNS)
-        for event in events.iterator(chunk_size=2000):
+        for event in events:
             values = [
                 event.occurred_at.isoformat(),
                 event.actor_label,

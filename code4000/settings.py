@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "accounts.middleware.SessionLifetimeMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.TwoFactorRequiredMiddleware",
+    "audit.denials.DeniedRequestAuditMiddleware",  # refusals on learner routes (issue 13)
+    "audit.configuration.AuditActorMiddleware",  # who changed users and prisons (issue 13)
     "accounts.middleware.NoStoreForSignedInMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -434,6 +434,7 @@ class IntakeForm(forms.Form):
                     Field.textarea("offending_behaviour_notes"),
                     legend="Restricted: health, recovery and offending behaviour",
                     legend_size=Size.MEDIUM,
+                    css_class="lj-no-print",  # never printed (issue 13 item 14)
                 )
             )
         else:

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import Prison
+from learners.restricted import RestrictedQuerySet, WhollyRestrictedQuerySet
 
 PRISON_NUMBER_PATTERN = r"^[A-Z][0-9]{4}[A-Z]{2}$"
 prison_number_validator = RegexValidator(
@@ -282,6 +283,11 @@ class TimelineKind(models.TextChoices):
     MENTOR = "mentor", "Mentoring"
 
 
+class TimelineEventQuerySet(RestrictedQuerySet):
+    def restricted_rows(self) -> models.Q:
+        return models.Q(restricted=True)
+
+
 class TimelineEvent(models.Model):
     """One thing that happened to a learner, written by the service that did it.
 
@@ -301,6 +307,8 @@ class TimelineEvent(models.Model):
     )
     object_type = models.CharField(max_length=80, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
+
+    objects = TimelineEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-occurred_at", "-pk"]
@@ -410,6 +418,8 @@ class IntakeRestricted(models.Model):
     recovery_priority = models.BooleanField("recovery is a priority", default=False)
     recovery_notes = models.TextField(blank=True)
     offending_behaviour_notes = models.TextField("offending-behaviour work", blank=True)
+
+    objects = WhollyRestrictedQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"Restricted intake answers {self.pk}"

@@ -220,10 +220,20 @@ def intake_for_user(user, *, learner: Learner) -> tuple[IntakeInterview | None, 
     """The learner's intake interview and, only for roles that see restricted
     notes, its restricted answers (None otherwise: never loaded for them)."""
     intake = IntakeInterview.objects.filter(learner=learner).select_related("conducted_by").first()
-    if intake is None or not access_for(user).sees_restricted:
+    access = access_for(user)
+    if intake is None or not access.sees_restricted:
         return intake, None
-    restricted = IntakeRestricted.objects.filter(intake=intake).first()
+    restricted = IntakeRestricted.objects.visible_to(access).filter(intake=intake).first()
     return intake, restricted
+
+
+def has_intake(learner: Learner) -> bool:
+    """Whether the intake interview has been recorded (uses a prefetched one)."""
+    try:
+        learner.intake  # noqa: B018 - a reverse one-to-one: raises if absent
+    except Learner.intake.RelatedObjectDoesNotExist:
+        return False
+    return True
 
 
 def goals_for_learner(learner: Learner) -> QuerySet[Goal]:

@@ -41,9 +41,11 @@ def timeline_record(
 def timeline_for_user(*, user, learner: Learner, kind: str | None = None) -> QuerySet:
     """Entries of a learner the caller has already fetched through a selector.
     Restricted entries only for roles that may see restricted notes."""
-    entries = TimelineEvent.objects.filter(learner=learner).select_related("actor")
-    if not access_for(user).sees_restricted:
-        entries = entries.filter(restricted=False)
+    entries = (
+        TimelineEvent.objects.visible_to(access_for(user))
+        .filter(learner=learner)
+        .select_related("actor")
+    )
     if kind:
         entries = entries.filter(kind=kind)
     return entries

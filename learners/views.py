@@ -46,6 +46,7 @@ from learners.selectors import (
     caseload_for_user,
     consents_for_learner,
     goals_for_learner,
+    has_intake,
     import_run_for_user,
     intake_for_user,
     intake_revisions,
@@ -199,7 +200,7 @@ def detail(request, pk: int):
     access = access_for(request.user)
     context = {
         "learner": learner,
-        "has_intake": _has_intake(learner),
+        "has_intake": has_intake(learner),
         "goals": goals_for_learner(learner),
         "consents": consents_for_learner(learner),
         "transfers": transfers_for_learner(learner),
@@ -208,14 +209,6 @@ def detail(request, pk: int):
     }
     _audit_view(request, learner, "overview")
     return render(request, "learners/detail.html", context)
-
-
-def _has_intake(learner: Learner) -> bool:
-    try:
-        learner.intake  # noqa: B018 - a reverse one-to-one: raises if absent
-    except Learner.intake.RelatedObjectDoesNotExist:
-        return False
-    return True
 
 
 @require_http_methods(["GET", "POST"])

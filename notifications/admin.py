@@ -1,5 +1,6 @@
-"""Administrators see notifications, failed emails, sweep runs and the outbox.
-All are read-only: they are written by the sweep and the workers. The schedule
+"""Administrators see failed emails, digests, sweep runs and the outbox. All are
+read-only: they are written by the sweep and the workers. Notifications name a
+learner, so they are not here (issue 13: no learner data in the admin site). The schedule
 itself (django-celery-beat's periodic tasks) is edited under "Periodic tasks"."""
 
 from django.contrib import admin
@@ -7,7 +8,6 @@ from django.contrib import admin
 from notifications.models import (
     DeliveryFailure,
     Digest,
-    Notification,
     NotificationPreference,
     OutboxMessage,
     SweepRun,
@@ -25,21 +25,14 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "recipient", "kind", "due_on", "email_status", "read_at"]
-    list_filter = ["kind", "email_status"]
-    search_fields = ["recipient__email", "recipient__full_name"]
-    list_select_related = ["recipient"]
-    exclude = ["summary"]
-    date_hierarchy = "created_at"
-
-
 @admin.register(DeliveryFailure)
 class DeliveryFailureAdmin(ReadOnlyAdmin):
     list_display = ["failed_at", "recipient", "attempts", "what", "error"]
     list_select_related = ["recipient", "notification", "digest"]
     search_fields = ["recipient__email"]
+    # The notification's summary names the learner: show its kind only.
+    fields = ["failed_at", "recipient", "attempts", "what", "error"]
+    readonly_fields = fields
 
     @admin.display(description="Email")
     def what(self, obj: DeliveryFailure) -> str:

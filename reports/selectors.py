@@ -9,6 +9,9 @@ from django.utils import timezone
 
 from accounts.access import Capability, access_for
 from accounts.models import Prison
+from learners.models import Learner
+from learners.selectors import caseload_for_user
+from notifications.models import OutboxMessage
 from reports.models import ReportRun, RunStatus
 
 
@@ -39,8 +42,6 @@ def run_background_state(run: ReportRun) -> str:
     waits in the outbox (the background service's broker is not answering),
     "slow" when it was handed over but no worker has started it for a while,
     "" otherwise. One query, only for a queued run."""
-    from notifications.models import OutboxMessage
-
     if run.status != RunStatus.QUEUED:
         return ""
     if OutboxMessage.objects.filter(
@@ -50,3 +51,10 @@ def run_background_state(run: ReportRun) -> str:
     if run.requested_at < timezone.now() - NOT_STARTED_AFTER:
         return "slow"
     return ""
+
+
+def caseload_export_for_user(user, **filters) -> tuple[QuerySet[Learner], int]:
+    """The caseload CSV's learners (the caseload page's filters and order, less
+    anonymised records) and how many there are."""
+    learners = caseload_for_user(user, **filters).filter(anonymised_at__isnull=True)
+    return learners, learners.count()

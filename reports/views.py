@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.access import Capability, access_for
 from audit.services import audit_parameters
 from learners.forms import CaseloadFilterForm
-from learners.selectors import caseload_for_user, learner_for_user
+from learners.selectors import learner_for_user
 from reports.csv_export import caseload_rows, csv_response, impact_rows
 from reports.figures import impact_figures
 from reports.forms import PartnerReportForm, ReportParametersForm, default_period
@@ -22,7 +22,12 @@ from reports.impact_charts import impact_charts
 from reports.models import PublishedKind, RunStatus
 from reports.pdf import render_pdf
 from reports.progress_report import learner_progress_context
-from reports.selectors import report_run_for_user, report_runs_for_user, run_background_state
+from reports.selectors import (
+    caseload_export_for_user,
+    report_run_for_user,
+    report_runs_for_user,
+    run_background_state,
+)
 from reports.services import (
     figures_for_screen,
     figures_release,
@@ -45,7 +50,7 @@ def _parameters_form(request: HttpRequest) -> ReportParametersForm:
     data = {
         "period_start": start.isoformat(),
         "period_end": end.isoformat(),
-        "prisons": [str(pk) for pk in form.fields["prisons"].queryset.values_list("pk", flat=True)],
+        "prisons": [str(prison.pk) for prison in form.fields["prisons"].queryset],
     }
     return ReportParametersForm(data, user=request.user)
 
@@ -131,12 +136,12 @@ def caseload_csv(request: HttpRequest) -> HttpResponse:
     # The same filters and order as the caseload page the link is on.
     form = CaseloadFilterForm(request.GET or None, user=request.user)
     filters = form.filters() if request.GET else {}
-    learners = caseload_for_user(request.user, **filters).filter(anonymised_at__isnull=True)
+    learners, count = caseload_export_for_user(request.user, **filters)
     report_audit(
         actor=request.user,
         action="learners.caseload_csv",
         detail={
-            "learners": learners.count(),
+            "learners": count,
             # Ids and choices only: a search is recorded as "used", never its text.
             "filters": audit_parameters(form) if request.GET else {},
         },

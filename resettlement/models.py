@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 
 from learners.models import Consent, Learner
+from learners.restricted import WhollyRestrictedQuerySet
 
 
 class Pathway(models.TextChoices):
@@ -161,6 +162,9 @@ class PlanShareLog(models.Model):
     )
     prison = models.ForeignKey("accounts.Prison", on_delete=models.PROTECT, related_name="+")
     occurred_at = models.DateTimeField(default=timezone.now)
+
+    # Who saw the plan when: for roles that see restricted records only.
+    objects = WhollyRestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-occurred_at", "-pk"]

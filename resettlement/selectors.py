@@ -115,9 +115,14 @@ def action_for_update(user, learner: Learner, action_pk: int) -> PlanAction:
 def share_log_for_user(user, learner: Learner) -> QuerySet[PlanShareLog] | None:
     """The OMU share log, for roles that may see restricted records (RMs, directors,
     administrators); None for everybody else."""
-    if not access_for(user).sees_restricted:
+    access = access_for(user)
+    if not access.sees_restricted:
         return None
-    return PlanShareLog.objects.filter(learner=learner).select_related("user", "prison", "consent")
+    return (
+        PlanShareLog.objects.visible_to(access)
+        .filter(learner=learner)
+        .select_related("user", "prison", "consent")
+    )
 
 
 def shared_plans_for_user(user) -> QuerySet[Learner]:
@@ -164,6 +169,10 @@ def follow_up_for_learner(learner: Learner, pk: int) -> FollowUp:
         return FollowUp.objects.select_related("release").get(learner=learner, pk=pk)
     except (FollowUp.DoesNotExist, ValueError) as exc:
         raise Http404("No such follow-up.") from exc
+
+
+def outcomes_of(follow_up: FollowUp) -> list[Outcome]:
+    return list(Outcome.objects.filter(follow_up=follow_up).order_by("kind"))
 
 
 def contacts_for_learner(learner: Learner) -> QuerySet[SupportContact]:

@@ -325,7 +325,7 @@ def follow_up_record(request, pk: int, follow_up_pk: int):
     learner = selectors.record_learner_for_user(request.user, pk, change=True)
     follow_up = selectors.follow_up_for_learner(learner, follow_up_pk)
     initial = {"confirmed_on": follow_up.confirmed_on, "source": follow_up.source}
-    existing = list(follow_up.outcomes.all())
+    existing = selectors.outcomes_of(follow_up)
     if existing:
         initial["kinds"] = [row.kind for row in existing]
         for row in existing:

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from learners.models import Learner
+from learners.restricted import RestrictedQuerySet
 
 
 class Level(models.TextChoices):
@@ -300,6 +301,11 @@ class InterventionStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+class InterventionQuerySet(RestrictedQuerySet):
+    def restricted_rows(self) -> models.Q:
+        return models.Q(kind__in=sorted(RESTRICTED_INTERVENTION_KINDS))
+
+
 class Intervention(models.Model):
     learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="interventions")
     review = models.ForeignKey(
@@ -320,6 +326,8 @@ class Intervention(models.Model):
     )
     raised_at = models.DateTimeField(default=timezone.now)
     closed_on = models.DateField(null=True, blank=True)
+
+    objects = InterventionQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_on", "pk"]

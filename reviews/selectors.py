@@ -18,7 +18,6 @@ from accounts.access import Capability, access_for
 from learners.models import Learner
 from learners.selectors import learner_list_for_user
 from reviews.models import (
-    RESTRICTED_INTERVENTION_KINDS,
     Intervention,
     InterventionStatus,
     Module,
@@ -77,6 +76,28 @@ def tracks_with_modules() -> list[Track]:
     return list(Track.objects.prefetch_related("modules"))
 
 
+def curriculum_rows(completions: list[ModuleCompletion]) -> list[dict]:
+    """Each track with its modules and the learner's completion of each; retired
+    modules only where the learner completed them."""
+    by_module = {c.module_id: c for c in completions}
+    rows = []
+    for track in tracks_with_modules():
+        modules = [
+            {"module": m, "completion": by_module.get(m.pk)}
+            for m in track.modules.all()
+            if not m.is_retired or m.pk in by_module
+        ]
+        if modules:
+            rows.append({"track": track, "modules": modules})
+    return rows
+
+
+def completed_module_ids(learner: Learner) -> list[int]:
+    return list(
+        ModuleCompletion.objects.filter(learner=learner).values_list("module_id", flat=True)
+    )
+
+
 @dataclass(frozen=True)
 class RequiredProgress:
     done: int
@@ -104,10 +125,14 @@ def completions_of(learner: Learner) -> QuerySet[ModuleCompletion]:
     )
 
 
-def completions_since(learner: Learner, since: dt.date | None) -> QuerySet[ModuleCompletion]:
+def completions_since(
+    learner: Learner, since: dt.date | None, *, until: dt.date | None = None
+) -> QuerySet[ModuleCompletion]:
     completions = completions_of(learner)
     if since is not None:
         completions = completions.filter(completed_on__gt=since)
+    if until is not None:
+        completions = completions.filter(completed_on__lte=until)
     return completions.order_by("completed_on", "pk")
 
 
@@ -200,6 +225,11 @@ def review_for_user(user, learner: Learner, review_id: int) -> Review:
         raise Http404("No review found.") from exc
 
 
+def ratings_of_review(review: Review) -> dict[str, SkillRating]:
+    """The skill ratings given at one review, by skill."""
+    return {r.skill: r for r in SkillRating.objects.filter(review=review)}
+
+
 def draft_review_of(learner: Learner) -> Review | None:
     return Review.objects.filter(learner=learner, status=ReviewStatus.DRAFT).first()
 
@@ -229,21 +259,21 @@ def pause_for_user(user, learner: Learner, pause_id: int) -> ReviewPause:
 # Interventions
 
 
-def _visible_interventions(user) -> Q:
-    if access_for(user).sees_restricted:
-        return Q()
-    return ~Q(kind__in=sorted(RESTRICTED_INTERVENTION_KINDS))
-
-
 def interventions_of(user, learner: Learner) -> QuerySet[Intervention]:
     """A learner's interventions; referrals about health and recovery only for
     roles that see restricted information."""
     return (
-        Intervention.objects.filter(learner=learner)
-        .filter(_visible_interventions(user))
+        Intervention.objects.visible_to(access_for(user))
+        .filter(learner=learner)
         .select_related("owner", "review")
         .order_by("status", "due_on", "pk")
     )
+
+
+def interventions_of_review(user, learner: Learner, review: Review) -> QuerySet[Intervention]:
+    """The interventions agreed at one review (draft or complete), filtered as
+    `interventions_of` is."""
+    return interventions_of(user, learner).filter(review=review)
 
 
 def intervention_for_user(user, learner: Learner, intervention_id: int) -> Intervention:
@@ -288,16 +318,13 @@ def open_interventions_for_user(user) -> QuerySet[Intervention]:
     """Open interventions for the work queue, soonest first: a tutor's own; for
     everyone else, all of those for learners in their scope."""
     learners = learner_list_for_user(user)
-    interventions = Intervention.objects.filter(
+    access = access_for(user)
+    interventions = Intervention.objects.visible_to(access).filter(
         status=InterventionStatus.OPEN, learner__in=learners.values("pk")
     )
-    if access_for(user).role == "tutor":
+    if access.role == "tutor":
         interventions = interventions.filter(owner=user)
-    return (
-        interventions.filter(_visible_interventions(user))
-        .select_related("learner__prison", "owner")
-        .order_by("due_on", "pk")
-    )
+    return interventions.select_related("learner__prison", "owner").order_by("due_on", "pk")
 
 
 def last_review_dates(learner_ids: list[int]) -> dict[int, dt.date]:

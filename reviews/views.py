@@ -58,18 +58,7 @@ def learning(request, pk: int):
     learner = learner_for_user(request.user, pk)
     series = selectors.skill_series(learner)
     completions = list(selectors.completions_of(learner))
-    done_ids = {c.module_id for c in completions}
-    tracks = selectors.tracks_with_modules()
-    by_module = {c.module_id: c for c in completions}
-    track_rows = []
-    for track in tracks:
-        modules = [
-            {"module": m, "completion": by_module.get(m.pk)}
-            for m in track.modules.all()
-            if not m.is_retired or m.pk in done_ids
-        ]
-        if modules:
-            track_rows.append({"track": track, "modules": modules})
+    track_rows = selectors.curriculum_rows(completions)
     _audit_view(request, learner, "learning")
     return render(
         request,
@@ -94,11 +83,10 @@ def learning(request, pk: int):
 @require_http_methods(GET_POST)
 def completion_add(request, pk: int):
     learner = learner_for_user(request.user, pk, capability=Capability.RECORD_PROGRESS)
-    done = selectors.completions_of(learner).values_list("module_id", flat=True)
     form = CompletionForm(
         _posted(request),
         learner=learner,
-        done_module_ids=list(done),
+        done_module_ids=selectors.completed_module_ids(learner),
         initial={"completed_on": timezone.localdate(), "assessed_by": request.user.pk},
     )
     if request.method == "POST" and form.is_valid():
@@ -231,9 +219,9 @@ def review_start(request, pk: int):
 def _review_initial(review, learner) -> dict:
     initial = {name: getattr(review, name) for name in ReviewForm.base_fields if name != "version"}
     initial["version"] = review.version
-    ratings = {r.skill: r.rating for r in review.skill_ratings.all()} or selectors.latest_ratings(
-        learner
-    )
+    ratings = {
+        skill: r.rating for skill, r in selectors.ratings_of_review(review).items()
+    } or selectors.latest_ratings(learner)
     for skill in Skill:
         if skill.value in ratings:
             initial[skill_field_name(skill.value)] = ratings[skill.value]
@@ -284,7 +272,7 @@ def review_edit(request, pk: int, review_id: int):
             "conflict": conflict,
             "since": since,
             "completions": selectors.completions_since(learner, since),
-            "interventions": review.interventions.select_related("owner"),
+            "interventions": selectors.interventions_of_review(request.user, learner, review),
         },
         status=status,
     )
@@ -297,10 +285,8 @@ def review_detail(request, pk: int, review_id: int):
     review = selectors.review_for_user(request.user, learner, review_id)
     previous = selectors.last_held_review(learner, before=review)
     since = previous.held_on if previous else learner.intake_completed_on
-    completions = selectors.completions_since(learner, since)
-    if review.held_on:
-        completions = completions.filter(completed_on__lte=review.held_on)
-    ratings = {r.skill: r for r in review.skill_ratings.all()}
+    completions = selectors.completions_since(learner, since, until=review.held_on)
+    ratings = selectors.ratings_of_review(review)
     _audit_view(request, learner, "review_detail", obj=review)
     return render(
         request,
@@ -310,9 +296,7 @@ def review_detail(request, pk: int, review_id: int):
             "review": review,
             "completions": completions,
             "ratings": [(skill.label, ratings.get(skill.value)) for skill in Skill],
-            "interventions": selectors.interventions_of(request.user, learner).filter(
-                review=review
-            ),
+            "interventions": selectors.interventions_of_review(request.user, learner, review),
             "can_record": access_for(request.user).can(Capability.RECORD_PROGRESS),
         },
     )

@@ -5,7 +5,8 @@ found on the way), and fail if a marker appears where that user may not see it.
 
 Pages, records and restricted fields added later are covered without a change
 here: routes come from tests/routes, records are found by walking the models
-(privacy.records), every row with `restricted=True` gets restricted markers, and
+(privacy.records), every row its model's `visible_to` hides (learners.restricted)
+gets restricted markers, and
 a module in tests/routes may define `plant_restricted(world, tag) -> list[str]`
 to mark other restricted fields (e.g. health notes kept on a record)."""
 
@@ -19,8 +20,11 @@ from django.db import models
 from django.urls import reverse
 from pypdf import PdfReader
 
+from learners.models import Learner
+from learners.restricted import RestrictedQuerySet
 from learners.timeline import timeline_record
 from privacy.records import records_held_on, text_fields
+from reviews.models import RESTRICTED_INTERVENTION_KINDS, Intervention, ReviewStatus
 from tests.clients import StaffClient
 from tests.markers import plant_markers
 from tests.routes import Who, all_routes, route_modules
@@ -30,11 +34,21 @@ SKIP_PREFIXES = ("/static/", "/admin/", "/accounts/sign-out/")
 HREF = re.compile(r"""href\s*=\s*["']([^"'#][^"']*)["']""", re.IGNORECASE)
 
 
-def _plant_restricted(world, learner, tag: str) -> list[str]:
-    """Markers in every restricted row held on `learner`, and through the hooks."""
+def _is_restricted_row(row) -> bool:
+    """A row its model's `visible_to` hides from roles without restricted access
+    (learners.restricted): the one definition pages and this crawl share."""
+    queryset = type(row)._default_manager.all()
+    if not isinstance(queryset, RestrictedQuerySet):
+        return False
+    return queryset.filter(queryset.restricted_rows(), pk=row.pk).exists()
+
+
+def _plant_restricted(world, learners, tag: str) -> list[str]:
+    """Markers in every restricted row held on `learners`, and through the hooks."""
     planted: list[str] = []
-    for row in records_held_on(learner).rows:
-        if not getattr(row, "restricted", False):
+    rows = [row for learner in learners for row in records_held_on(learner).rows]
+    for row in rows:
+        if not _is_restricted_row(row):
             continue
         changes = {}
         for model_field in text_fields(type(row)):
@@ -101,8 +115,23 @@ def test_no_page_shows_a_user_what_they_may_not_see(world):
     timeline_record(learner=world.other_learner, kind="details", summary="plain")
     home = plant_markers(world.learner, "Zqhome", prison_number="Z1111HM")
     other = plant_markers(world.other_learner, "Zqother", prison_number="Z2222OT")
-    restricted = _plant_restricted(world, world.learner, "Zqrestr")
+    home_prison = Learner.objects.filter(prison=world.prison).order_by("pk")
+    restricted = _plant_restricted(world, home_prison, "Zqrestr")
     assert restricted, "no restricted record was planted"
+    # Restricted records hang on every kind of parent that lists them (issue 13).
+    planted_kinds = {
+        type(row).__name__
+        for learner in home_prison
+        for row in records_held_on(learner).rows
+        if _is_restricted_row(row)
+    }
+    assert {"Intervention", "TimelineEvent", "IntakeRestricted", "PlanShareLog"} <= planted_kinds
+    assert Intervention.objects.filter(
+        review__status=ReviewStatus.DRAFT, kind__in=RESTRICTED_INTERVENTION_KINDS
+    ).exists()
+    assert Intervention.objects.filter(
+        review__status=ReviewStatus.COMPLETE, kind__in=RESTRICTED_INTERVENTION_KINDS
+    ).exists()
     # Restricted markers overwrote some home markers: keep only those still held.
     markers = {"another prison's learner": other, "restricted": restricted, "home": home}
 

@@ -37,7 +37,11 @@ def test_directors_see_the_trail_newest_first(client, director, trail):
     client.force_login(director)
     response = client.get(reverse("audit:list"))
     assert response.status_code == 200
-    actions = [event.action for event in rows_of(response) if event.actor != director]
+    actions = [
+        event.action
+        for event in rows_of(response)
+        if event.actor != director and not event.action.startswith(("user.", "prison.", "region."))
+    ]
     assert actions == ["auth.sign_in", "learner.update", "learner.view"]
     assert AuditEvent.objects.filter(action="audit.view", actor=director).count() == 1
 

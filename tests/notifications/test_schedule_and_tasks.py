@@ -48,7 +48,6 @@ def test_relay_outbox_command_reports_what_waits(capsys):
 @pytest.mark.parametrize(
     "model",
     [
-        "notification",
         "deliveryfailure",
         "digest",
         "sweeprun",

@@ -410,3 +410,34 @@ def test_intervention_raised_from_a_draft_review(client, tutor, active_learner):
     assert Intervention.objects.get().review == review
     edit = client.get(response["Location"]).content.decode()
     assert "Ask the OMU about a laptop" in edit
+
+
+def test_review_edit_page_hides_a_draft_reviews_restricted_referrals_from_tutors(
+    client, tutor, regional_manager, active_learner
+):
+    """Issue 13 item 1: the draft review's intervention list went round the filter."""
+    review = services.review_start(actor=tutor, learner=active_learner)
+    for kind, text in [
+        (InterventionKind.SUBSTANCE_MISUSE, "Referral to the recovery team"),
+        (InterventionKind.WELLBEING, "Referral to the wellbeing service"),
+        (InterventionKind.EXTRA_TUTOR_TIME, "An extra hour on Fridays"),
+    ]:
+        services.intervention_raise(
+            actor=regional_manager,
+            learner=active_learner,
+            kind=kind,
+            description=text,
+            owner=regional_manager,
+            due_on=TODAY(),
+            review=review,
+        )
+    url = reverse("reviews:review_edit", args=[active_learner.pk, review.pk])
+    client.force_login(tutor)
+    html = client.get(url).content.decode()
+    assert "An extra hour on Fridays" in html
+    assert "recovery team" not in html
+    assert "wellbeing service" not in html
+    assert "Substance-misuse referral" not in html
+    client.force_login(regional_manager)
+    html = client.get(url).content.decode()
+    assert "recovery team" in html and "wellbeing service" in html

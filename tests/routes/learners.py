@@ -1,4 +1,4 @@
-from learners.models import ImportRun
+from learners.models import ImportRun, IntakeInterview, IntakeRestricted
 from tests.routes import Route, Who, everyone
 
 # Pages about one learner at `world.prison`: the learner record roles see it,
@@ -24,6 +24,27 @@ def build(world) -> None:
         row_count=1,
         error_count=1,
     )
+
+
+def plant_restricted(world, tag: str) -> list[str]:
+    """An intake interview with restricted answers (issue 13 item 1): the intake
+    page and its edit form must keep them from tutors. Made here, after the home
+    markers, because those fill JSON answer lists with text the page cannot read."""
+    intake = IntakeInterview.objects.create(
+        learner=world.learner,
+        held_on=world.learner.joined_on,
+        conducted_by=world.users[Who.RM],
+        education="GCSEs",
+    )
+    markers = [f"{tag}health", f"{tag}recovery", f"{tag}offending"]
+    IntakeRestricted.objects.create(
+        intake=intake,
+        health_priority=True,
+        health_notes=markers[0],
+        recovery_notes=markers[1],
+        offending_behaviour_notes=markers[2],
+    )
+    return markers
 
 
 ROUTES = [

@@ -8,7 +8,16 @@ from itertools import count
 from django.utils import timezone
 
 from resettlement import services
-from resettlement.models import ActionOwner, Employer, Mentor, Opportunity, Pathway
+from resettlement.models import (
+    ActionOwner,
+    Employer,
+    Mentor,
+    Opportunity,
+    Outcome,
+    OutcomeKind,
+    Pathway,
+    SupportContact,
+)
 from tests.factories import LearnerFactory
 from tests.routes import REDIRECT, Route, Who, everyone
 
@@ -63,6 +72,44 @@ def build(world) -> None:
         started_on=today,
         non_graduate_reason="Agreed at the release planning meeting",
     )
+    _attach_restricted(world, released)
+
+
+def _attach_restricted(world, released) -> None:
+    """Restricted text on a release's support contact and on a recorded follow-up
+    (issue 13 item 1), so the marker crawl meets them on every page that lists them."""
+    rm = world.users[Who.RM]
+    today = timezone.localdate()
+    services.support_contact_add(
+        actor=rm,
+        learner=released,
+        contacted_on=today,
+        method="phone",
+        with_whom="Probation officer",
+        summary="Checked in",
+        restricted_note="Asked about recovery meetings",
+    )
+    later = released.follow_ups.order_by("months")[1]
+    services.follow_up_record(
+        actor=rm,
+        follow_up=later,
+        confirmed_on=today,
+        source="learner",
+        outcomes=[{"kind": OutcomeKind.OTHER_PRIORITIES, "detail": "Recovery first"}],
+    )
+
+
+def plant_restricted(world, tag: str) -> list[str]:
+    """Restricted text on rows that are not restricted themselves: a support
+    contact's restricted note and the detail of an "other priorities" outcome."""
+    note, detail = f"{tag}contactnote", f"{tag}outcomedetail"
+    SupportContact.objects.filter(learner__prison=world.prison).exclude(restricted_note="").update(
+        restricted_note=note
+    )
+    Outcome.objects.filter(learner__prison=world.prison, kind=OutcomeKind.OTHER_PRIORITIES).update(
+        detail=detail
+    )
+    return [note, detail]
 
 
 def _learner(world):

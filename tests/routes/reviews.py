@@ -3,7 +3,7 @@ import datetime as dt
 from django.utils import timezone
 
 from reviews import services
-from reviews.models import InterventionKind
+from reviews.models import InterventionKind, ReviewPause
 from tests.factories import LearnerFactory
 from tests.reviews.factories import ModuleFactory
 from tests.routes import LOGIN, REDIRECT, Route, Who, everyone
@@ -48,6 +48,44 @@ def build(world) -> None:
     paused = LearnerFactory(prison=world.prison, tutor=tutor, intake_completed_on=today)
     pause = services.pause_start(actor=tutor, learner=paused, reason="lockdown", started_on=today)
     world.extra.update(held_review=held, draft_review=draft, intervention=intervention, pause=pause)
+    _attach_restricted(world, held=held, draft=draft)
+
+
+def _attach_restricted(world, *, held, draft) -> None:
+    """Restricted records on every kind of parent in this app (issue 13 item 1):
+    referrals on the draft and the complete review and on none, and an ended
+    health pause, so the marker crawl meets them on every page that lists them."""
+    rm = world.users[Who.RM]
+    today = timezone.localdate()
+    for kind, review in [
+        (InterventionKind.SUBSTANCE_MISUSE, draft),
+        (InterventionKind.WELLBEING, held),
+        (InterventionKind.WELLBEING, None),
+    ]:
+        services.intervention_raise(
+            actor=rm,
+            learner=world.learner,
+            kind=kind,
+            description="A referral",
+            owner=world.users[Who.TUTOR],
+            due_on=today,
+            review=review,
+        )
+    health = services.pause_start(
+        actor=rm,
+        learner=world.learner,
+        reason="health",
+        started_on=today - dt.timedelta(days=20),
+        note="In hospital",
+    )
+    services.pause_end(actor=rm, pause=health, ended_on=today - dt.timedelta(days=10))
+
+
+def plant_restricted(world, tag: str) -> list[str]:
+    """The note of a health pause is restricted (its row is not)."""
+    marker = f"{tag}pausenote"
+    ReviewPause.objects.filter(learner__prison=world.prison, reason="health").update(note=marker)
+    return [marker]
 
 
 ROUTES = [
