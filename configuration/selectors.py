@@ -4,11 +4,12 @@ the CONFIGURE capability (administrators) gets past it."""
 from __future__ import annotations
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.access import Capability, access_for
 from accounts.models import Prison, Region, Role, User
+from reviews.models import Module, Track
 
 
 def _require_configure(user) -> None:
@@ -99,9 +100,6 @@ def region_for_configuration(user, pk: int) -> Region:
 def curriculum_for_configuration(user):
     """Every track with its modules in order, retired ones included, and how many
     learners completed each."""
-    from django.db.models import Prefetch
-
-    from reviews.models import Module, Track
 
     _require_configure(user)
     modules = Module.objects.annotate(completion_count=Count("completions")).order_by(
@@ -113,7 +111,6 @@ def curriculum_for_configuration(user):
 
 
 def track_for_configuration(user, pk: int):
-    from reviews.models import Track
 
     _require_configure(user)
     try:
@@ -123,10 +120,14 @@ def track_for_configuration(user, pk: int):
 
 
 def module_for_configuration(user, pk: int):
-    from reviews.models import Module
 
     _require_configure(user)
     try:
         return Module.objects.select_related("track").get(pk=pk)
     except (Module.DoesNotExist, ValueError) as exc:
         raise Http404("No such module.") from exc
+
+
+def next_module_order(track: Track) -> int:
+    """The order a new module takes at the end of its track."""
+    return (track.modules.aggregate(last=Max("order"))["last"] or 0) + 1

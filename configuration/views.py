@@ -135,7 +135,6 @@ def staff_detail(request, pk: int):
         {
             "person": person,
             "invited": person.is_active and not person.has_usable_password(),
-            "prisons": list(person.prisons.all()),
         },
     )
 
@@ -464,8 +463,9 @@ def track_edit(request, pk: int):
 @GET_POST
 def module_add(request, track_pk: int):
     track = selectors.track_for_configuration(request.user, track_pk)
-    last = max([m.order for m in track.modules.all()] or [0])
-    form = forms.ModuleForm(_data(request), track=track, initial={"order": last + 1})
+    form = forms.ModuleForm(
+        _data(request), track=track, initial={"order": selectors.next_module_order(track)}
+    )
 
     def save(data) -> str:
         module = curriculum_services.module_add(actor=request.user, track=track, **data)

@@ -143,7 +143,8 @@ def view_modules() -> list[Path]:
     paths = []
     for config in apps.get_app_configs():
         path = Path(config.path)
-        if base in path.parents and (path / "views.py").exists():
+        # The project's own apps sit directly in the project folder (not .venv).
+        if path.parent == base and (path / "views.py").exists():
             paths.append(path / "views.py")
     return sorted(paths)
 
