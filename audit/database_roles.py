@@ -131,3 +131,17 @@ def retention_function_installed(connection: BaseDatabaseWrapper) -> bool:
     with connection.cursor() as cursor:
         cursor.execute("SELECT to_regprocedure(%s) IS NOT NULL", [RETENTION_FUNCTION])
         return cursor.fetchone()[0]
+
+
+def app_login_setup(connection: BaseDatabaseWrapper, *, name: str, password: str) -> None:
+    """Create (or update) a login role that is a member of the application role, so
+    web, worker and beat connect with the application's rights only."""
+    if not password:
+        raise RolesNotPermitted("Set APP_DATABASE_PASSWORD for the application's login role.")
+    quoted = connection.ops.quote_name(name)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [name])
+        verb = "ALTER" if cursor.fetchone() else "CREATE"
+        # psycopg2 quotes the password as a literal on the client.
+        cursor.execute(f"{verb} ROLE {quoted} LOGIN PASSWORD %s", [password])
+        cursor.execute(f"GRANT {APP_ROLE} TO {quoted}")

@@ -1,3 +1,5 @@
+import os
+
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
@@ -5,6 +7,7 @@ from audit.database_roles import (
     APP_ROLE,
     RETENTION_ROLE,
     RolesNotPermitted,
+    app_login_setup,
     database_roles_setup,
 )
 
@@ -16,6 +19,16 @@ class Command(BaseCommand):
         "Run as the owner role, after migrate and after changing RETENTION_AUDIT_YEARS."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--app-login",
+            metavar="NAME",
+            help=(
+                f"Also create or update the login role NAME as a member of {APP_ROLE}, "
+                "with the password in the APP_DATABASE_PASSWORD environment variable."
+            ),
+        )
+
     def handle(self, *args, **options):
         if connection.vendor != "postgresql":
             self.stdout.write("Not PostgreSQL: nothing to set up (SQLite keeps its triggers).")
@@ -23,8 +36,20 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 statements = database_roles_setup(connection)
+                if options["app_login"]:
+                    app_login_setup(
+                        connection,
+                        name=options["app_login"],
+                        password=os.environ.get("APP_DATABASE_PASSWORD", ""),
+                    )
         except RolesNotPermitted as exc:
             raise CommandError(str(exc)) from exc
+        if options["app_login"]:
+            self.stdout.write(
+                f"Set up {APP_ROLE} and {RETENTION_ROLE} ({len(statements)} statements); "
+                f"{options['app_login']} logs in with the application's rights."
+            )
+            return
         self.stdout.write(
             f"Set up {APP_ROLE} and {RETENTION_ROLE} ({len(statements)} statements). "
             f"Give the application a login role in {APP_ROLE}, for example:\n"
