@@ -9,6 +9,10 @@ whose date changed. 20,000 learners take a few seconds instead of minutes.
 Each chunk is its own transaction and locks its learners first (in pk order), so
 a review completed at the same moment either commits before the chunk reads (and
 is seen) or waits and writes its own date after the chunk (and wins).
+
+It publishes no `ReviewScheduleChanged`: a date that moves overnight (time passing,
+not a change someone made) is picked up by the reminder sweep that runs after it,
+which resolves reminders no longer due, so the refresh keeps its fixed query count.
 """
 
 from __future__ import annotations
@@ -20,7 +24,6 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from learners import events
 from learners.models import Learner
 from reviews.models import Review, ReviewPause, ReviewStatus
 from reviews.schedule import Pause, ReviewState
@@ -89,7 +92,6 @@ def schedule_refresh_chunk(learner_ids: list[int], *, today: dt.date) -> int:
         latest = _latest_complete_reviews(learner_ids)
         pauses = _pauses(learner_ids)
         changed = []
-        moved: list[events.ReviewScheduleChanged] = []
         for learner in learners:
             schedule = schedule_from(
                 learner,
@@ -101,15 +103,6 @@ def schedule_refresh_chunk(learner_ids: list[int], *, today: dt.date) -> int:
             paused = schedule.state is ReviewState.PAUSED
             if learner.next_review_due_on == due_on and learner.reviews_paused == paused:
                 continue
-            if learner.next_review_due_on != due_on:
-                moved.append(
-                    events.ReviewScheduleChanged(
-                        learner_id=learner.pk,
-                        actor_id=None,
-                        old=learner.next_review_due_on,
-                        new=due_on,
-                    )
-                )
             learner.next_review_due_on = due_on
             learner.reviews_paused = paused
             changed.append(learner)
@@ -117,9 +110,6 @@ def schedule_refresh_chunk(learner_ids: list[int], *, today: dt.date) -> int:
             Learner.objects.bulk_update(
                 changed, ["next_review_due_on", "reviews_paused"], batch_size=CHUNK_SIZE
             )
-        # As schedule_refresh does for one learner: every app hears of a moved date.
-        for event in moved:
-            events.publish(event)
     return len(changed)
 
 

@@ -89,18 +89,48 @@ def test_defect_9_a_tutor_who_does_not_cover_the_new_prison_gets_no_digest_line(
     assert "Stayed" in body
     assert "Moved" not in body
     assert moved.prison_number not in body
-    withheld = Notification.objects.get(recipient=tutor, learner=moved)
-    assert withheld.email_status == EmailStatus.WITHHELD
-    assert withheld.digest is None
-    event = AuditEvent.objects.get(action="notifications.withheld")
-    assert event.learner_ref == moved.pk
-    assert event.detail["recipient"] == tutor.pk
-    assert event.detail["channel"] == "digest"
+    # The transfer itself withdrew it (a journey-event listener), before any send.
+    withdrawn = Notification.objects.get(recipient=tutor, learner=moved)
+    assert withdrawn.email_status in (EmailStatus.SKIPPED, EmailStatus.WITHHELD)
+    assert withdrawn.digest is None
     # In the app too, the tutor no longer sees it.
     assert list(notifications_for_user(tutor).filter(learner=moved)) == []
 
 
-def test_an_immediate_email_about_a_learner_transferred_away_is_withheld(
+def _lose_prison(user, prison):
+    """Access lost without any journey event: the person's prisons change."""
+    with freeze_time("2026-11-16 06:30:00"):
+        user.prisons.remove(prison)
+
+
+def test_a_digest_line_for_someone_who_lost_the_prison_is_withheld_at_send_time(
+    people, prison, other_prison
+):
+    rm, tutor = people
+    tutor.prisons.add(other_prison)
+    NotificationPreference.objects.create(user=tutor, email_mode=EmailMode.DAILY)
+    gone = _learner_due(prison, tutor, rm, due_in_days=3, first_name="Gale", last_name="Gone")
+    _learner_due(other_prison, tutor, rm, due_in_days=4, first_name="Kim", last_name="Kept")
+    _sweep()
+    _lose_prison(tutor, prison)
+
+    with freeze_time("2026-11-16 07:00:00"):
+        assert deliver_daily_digest.apply(args=[tutor.pk, "2026-11-16"]).get() == "sent"
+    body = mail.outbox[0].body + mail.outbox[0].alternatives[0][0]
+    assert "Kept" in body
+    assert "Gone" not in body
+    assert gone.prison_number not in body
+    withheld = Notification.objects.get(recipient=tutor, learner=gone)
+    assert withheld.email_status == EmailStatus.WITHHELD
+    assert withheld.digest is None
+    event = AuditEvent.objects.get(action="notifications.withheld")
+    assert event.learner_ref == gone.pk
+    assert event.detail["recipient"] == tutor.pk
+    assert event.detail["channel"] == "digest"
+    assert list(notifications_for_user(tutor).filter(learner=gone)) == []
+
+
+def test_an_immediate_email_about_a_learner_transferred_away_is_not_sent(
     people, prison, other_prison
 ):
     rm, tutor = people
@@ -109,6 +139,21 @@ def test_an_immediate_email_about_a_learner_transferred_away_is_withheld(
     notification = Notification.objects.get(recipient=tutor, learner=moved)
     _transfer(moved, rm, other_prison)
 
+    assert deliver_notification_email.apply(args=[notification.pk]).get() == "nothing to do"
+    assert mail.outbox == []
+    # The regional manager covers both prisons and is still told.
+    rm_note = Notification.objects.filter(recipient=rm, learner=moved).first()
+    if rm_note is not None:
+        assert deliver_notification_email.apply(args=[rm_note.pk]).get() == "sent"
+
+
+def test_an_immediate_email_to_someone_who_lost_the_prison_is_withheld(people, prison):
+    rm, tutor = people
+    moved = _learner_due(prison, tutor, rm, due_in_days=3)
+    _sweep()
+    notification = Notification.objects.get(recipient=tutor, learner=moved)
+    _lose_prison(tutor, prison)
+
     assert deliver_notification_email.apply(args=[notification.pk]).get() == "withheld"
     assert deliver_notification_email.apply(args=[notification.pk]).get() == "nothing to do"
     assert mail.outbox == []
@@ -116,7 +161,7 @@ def test_an_immediate_email_about_a_learner_transferred_away_is_withheld(
     assert notification.email_status == EmailStatus.WITHHELD
     assert notification.emailed_at is None
     assert AuditEvent.objects.filter(action="notifications.withheld").count() == 1
-    # The regional manager covers both prisons and is still told.
+    # The regional manager still covers the prison and is still told.
     rm_note = Notification.objects.filter(recipient=rm, learner=moved).first()
     if rm_note is not None:
         assert deliver_notification_email.apply(args=[rm_note.pk]).get() == "sent"
