@@ -159,7 +159,12 @@ def _plan(world, rng: random.Random, learner: Learner) -> None:
         )
         if prison_action:
             action = PlanAction.objects.get(pk=prison_action)
-            services.action_update_add(actor=omu, action=action, text="Appointment booked.")
+            services.action_update_add(
+                actor=omu,
+                action=action,
+                text="Appointment booked.",
+                status=ActionStatus.IN_PROGRESS,
+            )
         if rng.random() < 0.4:
             services.plan_comment_add(
                 actor=omu, plan=plan, text="Discussed at the OMU resettlement meeting."

@@ -1,8 +1,12 @@
 from django.core.management import call_command
 from django.db.models import Count
 
+from accounts.models import Role
 from learners.models import Learner
 from resettlement.models import (
+    ActionOwner,
+    ActionStatus,
+    ActionUpdate,
     Application,
     ApplicationStatus,
     MentorMatch,
@@ -31,3 +35,13 @@ def test_demo_has_plans_releases_every_outcome_jobs_and_mentors():
     ]
     assert started_before_release
     assert MentorMatch.objects.exists()
+
+
+def test_the_demo_has_omu_updates_that_set_the_status_of_prison_actions():
+    call_command("seed_demo", learners=20)
+    by_omu = ActionUpdate.objects.filter(author__role=Role.OMU)
+    assert by_omu.exists()
+    for update in by_omu.select_related("action"):
+        assert update.action.owner_organisation == ActionOwner.PRISON
+        assert update.status == ActionStatus.IN_PROGRESS
+        assert update.action.status == ActionStatus.IN_PROGRESS
