@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from typing import Any
 
-HOME_APPS = ["reviews", "resettlement", "reports", "notifications"]
+HOME_APPS = ["reviews", "resettlement", "reports", "notifications", "privacy"]
 
 
 @dataclass(frozen=True)

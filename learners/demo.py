@@ -7,6 +7,7 @@ Deterministic (a fixed random seed) and bulk-inserted, so `seed_demo --learners
 import datetime as dt
 import random
 
+from django.db.models import Func
 from django.utils import timezone
 
 from accounts.models import Role
@@ -602,3 +603,57 @@ def seed(world, *, size: int, log) -> None:
         f"{len(learners)} learners ({', '.join(f'{n} {s}' for s, n in counts.items())}), "
         f"{len(intakes)} intake interviews, {len(consents)} consents."
     )
+
+
+def timeline_backdate(log) -> None:
+    """Services stamp timeline entries with the time they run, so everything the
+    demo made through them would read as written in the same minute, today. Spread
+    each learner's entries stamped during this seeding (those at or after the
+    transaction's start) over the days they belong to, keeping their order: entries
+    made before the learner's release fall between the intake and the release,
+    the release on its day, and entries after it between the release and today."""
+    rng = random.Random(4040)  # nosec B311 - deterministic demo data, not security
+    today = timezone.localdate()
+    now = timezone.now()
+    seeding_began = Func(function="TRANSACTION_TIMESTAMP", template="%(function)s()")
+    stamped = TimelineEvent.objects.filter(occurred_at__gte=seeding_began).order_by(
+        "learner_id", "pk"
+    )
+    by_learner: dict[int, list[TimelineEvent]] = {}
+    for event in stamped:
+        by_learner.setdefault(event.learner_id, []).append(event)
+    learners = Learner.objects.in_bulk(list(by_learner))
+    released = dict(
+        Learner.objects.filter(pk__in=list(by_learner), releases__isnull=False)
+        .order_by("pk", "-releases__released_on")
+        .distinct("pk")
+        .values_list("pk", "releases__released_on")
+    )
+
+    def spread(events: list[TimelineEvent], start: dt.date, end: dt.date) -> None:
+        days = max((end - start).days, 0)
+        for index, event in enumerate(events):
+            day = start + dt.timedelta(days=round(days * (index + 1) / (len(events) + 1)))
+            moment = dt.datetime.combine(day, dt.time(rng.randint(9, 16), rng.randint(0, 59)))
+            # Nothing later than now: an entry of today falls earlier in the day.
+            event.occurred_at = min(
+                timezone.make_aware(moment), now - dt.timedelta(minutes=rng.randint(5, 90))
+            )
+
+    changed: list[TimelineEvent] = []
+    for learner_pk, events in by_learner.items():
+        learner = learners[learner_pk]
+        start = learner.intake_completed_on or learner.joined_on
+        release_on = released.get(learner_pk)
+        if release_on is None:
+            spread(events, start, today)
+        else:
+            split = next(
+                (i for i, event in enumerate(events) if event.kind == TimelineKind.RELEASE),
+                len(events),
+            )
+            spread(events[:split], start, max(release_on - dt.timedelta(days=1), start))
+            spread(events[split:], release_on, today)
+        changed.extend(events)
+    TimelineEvent.objects.bulk_update(changed, ["occurred_at"], batch_size=1000)
+    log(f"Timeline: {len(changed)} entries dated across the learners' journeys.")

@@ -36,6 +36,7 @@ LEARNER_TABS: tuple[LearnerTab, ...] = (
         Capability.VIEW_LEARNER_RECORD,
     ),
     LearnerTab("timeline", "Timeline", "learners:timeline", Capability.VIEW_LEARNER_RECORD),
+    LearnerTab("privacy", "Data protection", "privacy:learner", Capability.MAKE_REPORTS),
 )
 
 

@@ -1,8 +1,12 @@
+import datetime as dt
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
+from django.utils import timezone
 
-from privacy.models import ErasureBasis
+from learners.forms import DateInput
+from privacy.models import DATA_REQUEST_CLOSED, DataRequestKind, ErasureBasis
 
 
 class ErasureForm(forms.Form):
@@ -87,3 +91,104 @@ class ErasureDecisionForm(forms.Form):
             elif typed != self.learner.prison_number:
                 self.add_error("prison_number", "The prison number does not match this learner's")
         return cleaned
+
+
+def _date_field(label: str) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        widget=DateInput(),
+        error_messages={
+            "required": f"Enter the {label[0].lower()}{label[1:]}",
+            "invalid": f"{label} must be a real date",
+        },
+    )
+
+
+def _not_future(value: dt.date, label: str) -> dt.date:
+    if value > timezone.localdate():
+        raise forms.ValidationError(f"{label} must be today or in the past")
+    return value
+
+
+class DataRequestForm(forms.Form):
+    """A new subject access or erasure request, as it was received."""
+
+    kind = forms.ChoiceField(
+        label="What did the learner ask for?",
+        choices=DataRequestKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what the learner asked for"},
+    )
+    received_on = _date_field("Date received")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "received_on"
+        ].help_text = "The answer is due one calendar month from this date."
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.radios("kind", legend_size="m"),
+            Field("received_on"),
+            Button("log", "Add to the register"),
+        )
+
+    def clean_received_on(self) -> dt.date:
+        return _not_future(self.cleaned_data["received_on"], "The date received")
+
+
+class DataRequestExtendForm(forms.Form):
+    extension_reason = forms.CharField(
+        label="Why does the answer need longer?",
+        help_text="For example, the request is complex or one of several. Tell the learner "
+        "within the first month.",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": "Enter why the deadline is extended",
+            "max_length": "The reason must be 2,000 characters or fewer",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.textarea("extension_reason"), Button("extend", "Extend the deadline")
+        )
+
+
+class DataRequestCloseForm(forms.Form):
+    status = forms.ChoiceField(
+        label="How was the request closed?",
+        choices=[(status.value, status.label) for status in DATA_REQUEST_CLOSED],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how the request was closed"},
+    )
+    outcome = forms.CharField(
+        label="What was done",
+        help_text="For example, how the export was sent, or why the request was refused.",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": "Enter what was done",
+            "max_length": "What was done must be 2,000 characters or fewer",
+        },
+    )
+    closed_on = _date_field("Date closed")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.radios("status", legend_size="m"),
+            Field.textarea("outcome"),
+            Field("closed_on"),
+            Button("close", "Close the request"),
+        )
+
+    def clean_closed_on(self) -> dt.date:
+        return _not_future(self.cleaned_data["closed_on"], "The date closed")

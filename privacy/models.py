@@ -1,4 +1,8 @@
+import calendar
+import datetime as dt
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -80,3 +84,101 @@ class ErasureRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Erasure request {self.pk} for learner {self.learner_id} ({self.status})"
+
+
+def months_after(day: dt.date, months: int) -> dt.date:
+    """The same day `months` calendar months later, or the last day of that month
+    when it is shorter (the ICO's reading of "one month from receipt")."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+# UK GDPR Article 12(3): one month from receipt, extendable by two further months
+# where the request is complex or one of many.
+DATA_REQUEST_MONTHS = 1
+DATA_REQUEST_EXTENDED_MONTHS = 3
+
+
+class DataRequestKind(models.TextChoices):
+    SUBJECT_ACCESS = "subject_access", "Subject access"
+    ERASURE = "erasure", "Erasure"
+
+
+class DataRequestStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    COMPLETED = "completed", "Completed"
+    REFUSED = "refused", "Refused"
+    WITHDRAWN = "withdrawn", "Withdrawn by the learner"
+
+
+DATA_REQUEST_CLOSED = (
+    DataRequestStatus.COMPLETED,
+    DataRequestStatus.REFUSED,
+    DataRequestStatus.WITHDRAWN,
+)
+
+
+class DataRequest(models.Model):
+    """One request a learner made under data protection law, from receipt to answer.
+    The register keeps the learner's number (learner_ref) after an erasure, as the
+    audit trail does; the learner link is then empty."""
+
+    kind = models.CharField(max_length=20, choices=DataRequestKind.choices)
+    learner = models.ForeignKey(
+        "learners.Learner",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="data_requests",
+    )
+    learner_ref = models.PositiveIntegerField(db_index=True)
+    received_on = models.DateField()
+    due_on = models.DateField()
+    extension_reason = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=10, choices=DataRequestStatus.choices, default=DataRequestStatus.OPEN
+    )
+    outcome = models.TextField(blank=True)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    logged_at = models.DateTimeField(default=timezone.now)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["status", "due_on"], name="data_request_open_due")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} request {self.pk} for learner {self.learner_ref}"
+
+    @property
+    def extended(self) -> bool:
+        return bool(self.extension_reason)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == DataRequestStatus.OPEN
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return self.is_open and self.due_on < today
+
+    def clean(self) -> None:
+        errors = {}
+        if self.received_on and self.received_on > timezone.localdate():
+            errors["received_on"] = "The date received must be today or in the past"
+        if self.received_on and self.due_on:
+            latest = months_after(self.received_on, DATA_REQUEST_EXTENDED_MONTHS)
+            if self.due_on > latest:
+                errors["due_on"] = (
+                    f"The answer cannot be due later than {latest:%-d %B %Y}, "
+                    "three months after the request was received"
+                )
+        if self.closed_on and self.received_on and self.closed_on < self.received_on:
+            errors["closed_on"] = "The request cannot be closed before it was received"
+        if errors:
+            raise ValidationError(errors)

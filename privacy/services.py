@@ -22,7 +22,16 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from learners.imports import IMPORT_FILE_KEPT, import_previews_expired
 from learners.models import Learner
-from privacy.models import ErasureRequest, ErasureStatus, RetentionRun
+from privacy.models import (
+    DATA_REQUEST_CLOSED,
+    DATA_REQUEST_EXTENDED_MONTHS,
+    DATA_REQUEST_MONTHS,
+    DataRequest,
+    ErasureRequest,
+    ErasureStatus,
+    RetentionRun,
+    months_after,
+)
 from privacy.records import HeldRecords, records_held_on, text_fields
 
 REMOVED = "[removed]"
@@ -354,3 +363,93 @@ def retention_apply(*, dry_run: bool, trigger: str, now: dt.datetime | None = No
         detail={"dry_run": dry_run, "anonymised": len(due), "trigger": trigger},
     )
     return run
+
+
+# The register of data requests ------------------------------------------------------
+
+
+@transaction.atomic
+def data_request_log(*, actor, learner: Learner, kind: str, received_on: dt.date) -> DataRequest:
+    """Record a subject access or erasure request: due one month from receipt."""
+    access_for(actor).require(Capability.MAKE_REPORTS)
+    data_request = DataRequest(
+        kind=kind,
+        learner=learner,
+        learner_ref=learner.pk,
+        received_on=received_on,
+        due_on=months_after(received_on, DATA_REQUEST_MONTHS),
+        logged_by=actor,
+    )
+    data_request.full_clean()
+    data_request.save()
+    audit_record(
+        actor=actor,
+        action="privacy.data_request_log",
+        obj=data_request,
+        learner_id=learner.pk,
+        detail={
+            "kind": kind,
+            "received_on": received_on.isoformat(),
+            "due_on": data_request.due_on.isoformat(),
+        },
+    )
+    return data_request
+
+
+def _open_request(data_request: DataRequest, actor) -> DataRequest:
+    access_for(actor).require(Capability.MAKE_REPORTS)
+    locked = DataRequest.objects.select_for_update().filter(pk=data_request.pk).first()
+    if locked is None or not locked.is_open:
+        raise ValidationError("This request is already closed.")
+    return locked
+
+
+@transaction.atomic
+def data_request_extend(*, actor, data_request: DataRequest, reason: str) -> DataRequest:
+    """Extend the deadline by two further months (three from receipt), once, with
+    the reason the learner must be told."""
+    data_request = _open_request(data_request, actor)
+    if data_request.extended:
+        raise ValidationError("The deadline has already been extended once.")
+    if not reason.strip():
+        raise ValidationError({"extension_reason": "Enter why the deadline is extended"})
+    previous = data_request.due_on
+    data_request.due_on = months_after(data_request.received_on, DATA_REQUEST_EXTENDED_MONTHS)
+    data_request.extension_reason = reason.strip()
+    data_request.full_clean()
+    data_request.save(update_fields=["due_on", "extension_reason"])
+    audit_record(
+        actor=actor,
+        action="privacy.data_request_extend",
+        obj=data_request,
+        learner_id=data_request.learner_ref,
+        detail={"from": previous.isoformat(), "to": data_request.due_on.isoformat()},
+    )
+    return data_request
+
+
+@transaction.atomic
+def data_request_close(
+    *, actor, data_request: DataRequest, status: str, outcome: str, closed_on: dt.date
+) -> DataRequest:
+    """Close a request: completed, refused or withdrawn, by the actor, with what
+    was done. The actor is recorded as the person who handled it."""
+    data_request = _open_request(data_request, actor)
+    if status not in DATA_REQUEST_CLOSED:
+        raise ValidationError({"status": "Select how the request was closed"})
+    if closed_on > timezone.localdate():
+        raise ValidationError({"closed_on": "The date closed must be today or in the past"})
+    data_request.status = status
+    data_request.outcome = outcome.strip()
+    data_request.closed_on = closed_on
+    data_request.handled_by = actor
+    data_request.full_clean()
+    data_request.save(update_fields=["status", "outcome", "closed_on", "handled_by"])
+    audit_record(
+        actor=actor,
+        action="privacy.data_request_close",
+        obj=data_request,
+        learner_id=data_request.learner_ref,
+        detail={"status": status, "closed_on": closed_on.isoformat()},
+    )
+    return data_request

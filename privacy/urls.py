@@ -14,4 +14,8 @@ urlpatterns = [
     path("learners/<int:pk>/erase/", views.erase, name="erase"),
     path("erasure-requests/", views.erasure_requests, name="erasure_requests"),
     path("erasure-requests/<int:pk>/", views.erasure_decide, name="erasure_decide"),
+    path("data-requests/", views.data_requests, name="data_requests"),
+    path("learners/<int:pk>/data-requests/new/", views.data_request_new, name="data_request_new"),
+    path("data-requests/<int:pk>/", views.data_request, name="data_request"),
+    path("data-requests/<int:pk>/extend/", views.data_request_extend, name="data_request_extend"),
 ]

@@ -10,6 +10,7 @@ import random
 from django.utils import timezone
 
 from accounts.models import Role
+from learners.demo import timeline_backdate
 from learners.models import Consent, ConsentKind, CourseStatus, CustodyStatus, Learner
 from resettlement import services
 from resettlement.models import (
@@ -159,7 +160,12 @@ def _plan(world, rng: random.Random, learner: Learner) -> None:
         )
         if prison_action:
             action = PlanAction.objects.get(pk=prison_action)
-            services.action_update_add(actor=omu, action=action, text="Appointment booked.")
+            services.action_update_add(
+                actor=omu,
+                action=action,
+                text="Appointment booked.",
+                status=ActionStatus.IN_PROGRESS,
+            )
         if rng.random() < 0.4:
             services.plan_comment_add(
                 actor=omu, plan=plan, text="Discussed at the OMU resettlement meeting."
@@ -171,7 +177,8 @@ def _record_outcomes(rm, rng: random.Random, learner: Learner, sets: list, index
     for follow_up in FollowUp.objects.filter(learner=learner).order_by("months"):
         if follow_up.due_on > today:
             break
-        if rng.random() < 0.15:  # some are missed: overdue in the work queue
+        # Some are missed (overdue in the work queue), once every set has been used.
+        if index >= len(sets) and rng.random() < 0.15:
             continue
         kinds = sets[index % len(sets)]
         index += 1
@@ -203,6 +210,16 @@ def _record_outcomes(rm, rng: random.Random, learner: Learner, sets: list, index
     return index
 
 
+def _release_day(learner: Learner, wanted: dt.date, today: dt.date) -> dt.date:
+    """`wanted`, moved to fall after the learner's intake (or at least a month after
+    joining) and before today: nobody is released before they joined."""
+    earliest = max(
+        learner.intake_completed_on or learner.joined_on,
+        learner.joined_on + dt.timedelta(days=30),
+    )
+    return max(min(max(wanted, earliest), today - dt.timedelta(days=1)), learner.joined_on)
+
+
 def _backfill_releases(today: dt.date) -> None:
     """The learners step marks some learners released in bulk (so a benchmark-sized
     world is quick to make); give them the release and follow-up rows the release
@@ -214,7 +231,7 @@ def _backfill_releases(today: dt.date) -> None:
     )
     releases = []
     for learner in bare:
-        released_on = min(learner.expected_release_on or today, today - dt.timedelta(days=1))
+        released_on = _release_day(learner, learner.expected_release_on or today, today)
         returned = None
         if learner.custody_status == CustodyStatus.RETURNED:
             returned = min(released_on + dt.timedelta(days=120), today)
@@ -286,7 +303,7 @@ def seed(world, *, size: int, log) -> None:
     released = []
     for n, learner in enumerate(to_release):
         rm = _rm(world, learner)
-        released_on = today - dt.timedelta(days=40 + (n * 97) % 760)
+        released_on = _release_day(learner, today - dt.timedelta(days=40 + (n * 97) % 760), today)
         if n == 0:
             # A role brokered in custody and started (release on temporary licence) before release.
             application = services.application_add(
@@ -377,3 +394,5 @@ def seed(world, *, size: int, log) -> None:
         f"Resettlement: {len(planned)} plans, {len(released)} released learners, "
         f"{len(employers)} employers, {len(mentors)} mentors."
     )
+    # The last step that writes timeline entries through the services.
+    timeline_backdate(log)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from learners.models import CourseStatus
 from resettlement.models import (
+    UPDATE_STATUSES,
     ActionStatus,
     ContactMethod,
     Employer,
@@ -122,7 +123,17 @@ class ActionForm(GdsForm):
 
 
 class ActionUpdateForm(GdsForm):
+    """A dated note on an action, with the action's status as it stands."""
+
     button = "Add update"
+    radios = ("status",)
+    status = forms.ChoiceField(
+        label="Status of the action",
+        choices=[(status.value, status.label) for status in UPDATE_STATUSES],
+        widget=forms.RadioSelect,
+        # Shown checked at the action's current status; left out, it stays as it is.
+        required=False,
+    )
     written_on = _date("Date of the update")
     text = _required(forms.CharField(label="Update", widget=forms.Textarea), "Enter the update")
 

@@ -79,6 +79,16 @@ class ActionStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", "In progress"
     DONE = "done", "Done"
     CANCELLED = "cancelled", "Cancelled"
+    NOT_NEEDED = "not_needed", "Not needed"
+
+
+# The statuses OMU staff (and Code4000 staff) set with an update to an action.
+UPDATE_STATUSES = (
+    ActionStatus.NOT_STARTED,
+    ActionStatus.IN_PROGRESS,
+    ActionStatus.DONE,
+    ActionStatus.NOT_NEEDED,
+)
 
 
 class PlanAction(models.Model):
@@ -112,6 +122,8 @@ class ActionUpdate(models.Model):
     action = models.ForeignKey(PlanAction, on_delete=models.CASCADE, related_name="updates")
     written_on = models.DateField(default=timezone.localdate)
     text = models.TextField()
+    # The status the action was set to with this update; blank for older updates.
+    status = models.CharField(max_length=20, choices=ActionStatus.choices, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -25,6 +25,7 @@ from resettlement.models import (
     APPLICATION_DATE_FIELDS,
     APPLICATION_TRANSITIONS,
     FOLLOW_UP_MONTHS,
+    UPDATE_STATUSES,
     ActionUpdate,
     Application,
     Employer,
@@ -218,34 +219,50 @@ def action_change(*, actor, action: PlanAction, **fields: Any) -> PlanAction:
 
 @transaction.atomic
 def action_update_add(
-    *, actor, action: PlanAction, text: str, written_on: dt.date | None = None
+    *,
+    actor,
+    action: PlanAction,
+    text: str,
+    written_on: dt.date | None = None,
+    status: str = "",
 ) -> ActionUpdate:
-    """Add a dated update to an action. OMU staff: only actions the prison owns."""
+    """Add a dated update to an action, and set its status when `status` is given
+    (one of UPDATE_STATUSES). OMU staff: only actions the prison owns."""
     access_for(actor).require(Capability.UPDATE_PRISON_ACTIONS)
     omu = _is_omu(actor)
     if omu and not action.owned_by_prison:
         raise PermissionDenied("OMU staff can only update actions the prison owns.")
+    if status and status not in UPDATE_STATUSES:
+        raise ValidationError({"status": "Select the status of the action"})
+    action = PlanAction.objects.select_for_update().get(pk=action.pk)
     update = ActionUpdate(
-        action=action, text=text, author=actor, written_on=written_on or timezone.localdate()
+        action=action,
+        text=text,
+        author=actor,
+        written_on=written_on or timezone.localdate(),
+        status=status,
     )
     update.full_clean()
     update.save()
+    previous = action.status
+    if status and status != previous:
+        action.status = status
+        action.save(update_fields=["status"])
     plan = action.pathway.plan
     learner = plan.learner
+    summary = f"Update to an action in {action.pathway.get_pathway_display()}"
+    if status:
+        summary += f": {action.get_status_display()}"
     if omu:
-        _share_log(
-            actor=actor,
-            plan=plan,
-            event=ShareEvent.ACTION_UPDATED,
-            what=f"Update to an action in {action.pathway.get_pathway_display()}",
-        )
+        _share_log(actor=actor, plan=plan, event=ShareEvent.ACTION_UPDATED, what=summary)
     change_record(
         actor=actor,
         action=Action.ACTION_UPDATE,
         learner=learner,
         obj=update,
-        summary=f"Update to an action in {action.pathway.get_pathway_display()}",
+        summary=summary,
         kind=TimelineKind.PLAN,
+        detail={"status_from": previous, "status_to": action.status} if status else None,
     )
     return update
 

@@ -18,6 +18,7 @@ from accounts.access import Capability, access_for
 from audit.services import audit_record
 from learners.models import CustodyStatus
 from resettlement import forms, selectors, services
+from resettlement.models import UPDATE_STATUSES
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -61,6 +62,18 @@ def _form_page(
     return render(request, "resettlement/form_page.html", context, status=status)
 
 
+PRISON_CANNOT_SEE = (
+    "This action is owned by the prison, but the plan is not shared with the prison's "
+    "offender management unit: they cannot see or update it until the learner consents "
+    "to sharing."
+)
+
+
+def _warn_if_prison_cannot_see(request, learner, action) -> None:
+    if action.owned_by_prison and selectors.standing_sharing_consent(learner) is None:
+        messages.warning(request, PRISON_CANNOT_SEE)
+
+
 def _plan_url(learner) -> str:
     return reverse("resettlement:plan", kwargs={"pk": learner.pk})
 
@@ -94,6 +107,7 @@ def plan(request, pk: int):
             "can_change": access.can(Capability.CHANGE_RESETTLEMENT_PLAN),
             "can_update_prison": access.can(Capability.UPDATE_PRISON_ACTIONS),
             "is_omu": access.needs_sharing_consent,
+            "prison_cannot_see": PRISON_CANNOT_SEE,
         },
     )
 
@@ -140,8 +154,9 @@ def action_add(request, pk: int, pathway: str):
     the_pathway = selectors.pathway_for_learner(learner, pathway)
     form = forms.ActionForm(_data(request))
     if request.method == "POST" and form.is_valid():
-        services.action_add(actor=request.user, pathway=the_pathway, **form.cleaned_data)
+        action = services.action_add(actor=request.user, pathway=the_pathway, **form.cleaned_data)
         messages.success(request, "Action added.")
+        _warn_if_prison_cannot_see(request, learner, action)
         return redirect(_plan_url(learner))
     _audit_view(request, learner, "action_add")
     return _form_page(
@@ -166,8 +181,9 @@ def action_edit(request, pk: int, action_pk: int):
     }
     form = forms.ActionForm(_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.action_change(actor=request.user, action=action, **form.cleaned_data)
+        action = services.action_change(actor=request.user, action=action, **form.cleaned_data)
         messages.success(request, "Action saved.")
+        _warn_if_prison_cannot_see(request, learner, action)
         return redirect(_plan_url(learner))
     _audit_view(request, learner, "action_edit")
     return _form_page(
@@ -184,7 +200,10 @@ def action_edit(request, pk: int, action_pk: int):
 def action_update_add(request, pk: int, action_pk: int):
     learner = selectors.plan_learner_for_change(request.user, pk, Capability.UPDATE_PRISON_ACTIONS)
     action = selectors.action_for_update(request.user, learner, action_pk)
-    form = forms.ActionUpdateForm(_data(request), initial={"written_on": timezone.localdate()})
+    initial = {"written_on": timezone.localdate()}
+    if action.status in UPDATE_STATUSES:
+        initial["status"] = action.status
+    form = forms.ActionUpdateForm(_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         services.action_update_add(actor=request.user, action=action, **form.cleaned_data)
         messages.success(request, "Update added.")

@@ -293,10 +293,19 @@ def seed(world, *, size: int, log) -> None:
                     description="Extra support to catch up after missed sessions.",
                     owner=tutor,
                     due_on=held_on + dt.timedelta(days=28),
-                    status=InterventionStatus.DONE,
-                    outcome="Caught up with the class.",
+                    # Raised at the review and closed about a month later; one
+                    # whose month is not over yet is still open.
+                    raised_at=timezone.make_aware(dt.datetime.combine(held_on, dt.time(11, 40))),
                     raised_by=tutor,
-                    closed_on=held_on + dt.timedelta(days=25),
+                    **(
+                        {
+                            "status": InterventionStatus.DONE,
+                            "outcome": "Caught up with the class.",
+                            "closed_on": held_on + dt.timedelta(days=25),
+                        }
+                        if held_on + dt.timedelta(days=25) <= today
+                        else {"status": InterventionStatus.OPEN}
+                    ),
                 )
 
         # Module completions spread from the intake to today.

@@ -1,8 +1,12 @@
 from django.core.management import call_command
 from django.db.models import Count
 
+from accounts.models import Role
 from learners.models import Learner
 from resettlement.models import (
+    ActionOwner,
+    ActionStatus,
+    ActionUpdate,
     Application,
     ApplicationStatus,
     MentorMatch,
@@ -41,3 +45,13 @@ def test_demo_shows_the_employment_lifecycle_and_a_closed_prison():
     assert Opportunity.objects.filter(closed_on__isnull=False).count() == 1
     assert Mentor.objects.filter(paused_on__isnull=False).count() == 1
     assert Prison.objects.filter(is_active=False).exists()
+
+
+def test_the_demo_has_omu_updates_that_set_the_status_of_prison_actions():
+    call_command("seed_demo", learners=20)
+    by_omu = ActionUpdate.objects.filter(author__role=Role.OMU)
+    assert by_omu.exists()
+    for update in by_omu.select_related("action"):
+        assert update.action.owner_organisation == ActionOwner.PRISON
+        assert update.status == ActionStatus.IN_PROGRESS
+        assert update.action.status == ActionStatus.IN_PROGRESS

@@ -1,5 +1,7 @@
+import datetime as dt
+
 from accounts.models import Role
-from privacy.models import ErasureBasis, ErasureRequest
+from privacy.models import DataRequest, DataRequestKind, ErasureBasis, ErasureRequest
 from tests.factories import UserFactory
 from tests.routes import Route, everyone
 
@@ -39,6 +41,15 @@ def build(world) -> None:
         reason="The learner wrote asking for erasure.",
         requested_by=asker,
     )
+    # An open subject access request on the world's learner, logged by the director.
+    world.extra["data_request"] = DataRequest.objects.create(
+        kind=DataRequestKind.SUBJECT_ACCESS,
+        learner=world.learner,
+        learner_ref=world.learner.pk,
+        received_on=dt.date(2026, 1, 5),
+        due_on=dt.date(2026, 2, 5),
+        logged_by=asker,
+    )
 
 
 def _erasure(world):
@@ -54,5 +65,34 @@ ROUTES += [
         get=everyone(403, director=200, admin=200),
         post=everyone(403, director=400, admin=400),
         kwargs=_erasure,
+    ),
+]
+
+
+def _data_request(world):
+    return {"pk": world.extra["data_request"].pk}
+
+
+# The register of data requests: directors only. Empty POSTs are refused with the
+# form's errors; the register itself is tested in tests/privacy/test_data_requests.py.
+ROUTES += [
+    Route("privacy:data_requests", get=everyone(403, director=200)),
+    Route(
+        "privacy:data_request_new",
+        get=everyone(403, director=200),
+        post=everyone(403, director=400),
+        kwargs=_learner,
+    ),
+    Route(
+        "privacy:data_request",
+        get=everyone(403, director=200),
+        post=everyone(403, director=400),
+        kwargs=_data_request,
+    ),
+    Route(
+        "privacy:data_request_extend",
+        get=everyone(403, director=200),
+        post=everyone(403, director=400),
+        kwargs=_data_request,
     ),
 ]

@@ -176,7 +176,11 @@ ROUTES = [
         get=everyone(403, rm=200, omu=200, other_prison=404),
         post=everyone(403, rm=REDIRECT, omu=REDIRECT, other_prison=404),
         kwargs=lambda world: {"pk": world.learner.pk, "action_pk": world.extra["prison_action"].pk},
-        post_data=lambda world: {"written_on": _today(), "text": "Appointment booked"},
+        post_data=lambda world: {
+            "written_on": _today(),
+            "text": "Appointment booked",
+            "status": "in_progress",
+        },
     ),
     Route(
         "resettlement:comment_add",
