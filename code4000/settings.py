@@ -164,6 +164,8 @@ PASSWORD_RESET_LIMIT_PER_ACCOUNT = 3
 PASSWORD_RESET_LIMIT_PER_ADDRESS = 10
 
 LANGUAGE_CODE = "en-gb"
+# Dates read "2 December 2026" everywhere: code4000/formats/en_GB/formats.py.
+FORMAT_MODULE_PATH = ["code4000.formats"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
