@@ -3,6 +3,7 @@
 import datetime as dt
 from typing import Any
 
+from django.apps import apps
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -33,3 +34,17 @@ def audit_events_for_user(user, *, filters: dict[str, Any] | None = None) -> Que
 
 def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def prison_numbers_for_events(user, events) -> dict[int, str]:
+    """learner_ref -> prison number for the learners these events are about, in
+    one query, so the trail names learners as staff know them. Erased learners
+    keep their anonymised number; a learner no longer held is left out."""
+    access_for(user).require(Capability.VIEW_AUDIT)
+    learner_model = apps.get_model(
+        "learners", "Learner"
+    )  # audit does not import the apps it records
+    refs = {event.learner_ref for event in events if event.learner_ref is not None}
+    if not refs:
+        return {}
+    return dict(learner_model.objects.filter(pk__in=refs).values_list("pk", "prison_number"))

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from audit.csv import neutralise
 from audit.forms import AuditFilterForm
-from audit.selectors import audit_events_for_user
+from audit.selectors import audit_events_for_user, prison_numbers_for_events
 from audit.services import audit_record
 
 PAGE_SIZE = 50
@@ -39,7 +39,12 @@ def audit_list(request):
     return render(
         request,
         "audit/audit_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "prison_numbers": prison_numbers_for_events(request.user, page.object_list),
+        },
         status=400 if form.is_bound and form.errors else 200,
     )
 
