@@ -152,3 +152,27 @@ def test_a_post_from_a_browser_that_never_signed_in_keeps_nothing(regional_manag
     assert response["Location"].startswith(reverse("accounts:sign_in"))
     client.force_login(regional_manager)
     assert RESTORED_MESSAGE not in client.get(url).content.decode()
+
+
+def test_a_progress_review_typed_past_the_idle_timeout_comes_back_too(tutor, learner):
+    from reviews.models import Review
+    from tests.reviews.test_views import _review_post
+
+    learner.tutor = tutor
+    learner.intake_completed_on = timezone.localdate() - dt.timedelta(days=30)
+    learner.save()
+    with freeze_time() as clock:
+        client = StaffClient()
+        client.force_login(tutor)
+        client.post(reverse("reviews:review_start", args=[learner.pk]))
+        review = Review.objects.get()
+        url = reverse("reviews:review_edit", args=[learner.pk, review.pk])
+        response = post_after_the_idle_timeout(
+            client, clock, tutor, url, _review_post(1, progress="Built a quiz game in Python")
+        )
+        assert sign_in(client, tutor, response["Location"]) == url
+        html = client.get(url).content.decode()
+        assert RESTORED_MESSAGE in html
+        assert "Built a quiz game in Python" in html
+        review.refresh_from_db()
+        assert review.progress == ""
