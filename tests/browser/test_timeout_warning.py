@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from tests.browser.checks import axe_violations
 from tests.browser.steps import sign_in
 from tests.routes import Who
 
@@ -30,6 +31,7 @@ def test_the_warning_opens_before_the_timeout_and_stay_signed_in_keeps_the_sessi
     expect(dialog).to_be_visible(timeout=10_000)
     expect(dialog.get_by_role("heading", name=heading)).to_be_focused()
     expect(dialog).to_contain_text("we will sign you out in 2 minutes")
+    assert axe_violations(page) == []
 
     with page.expect_response(lambda r: r.url.endswith(reverse("accounts:keep_alive"))) as kept:
         dialog.get_by_role("button", name="Stay signed in").click()
