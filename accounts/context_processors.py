@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from accounts.access import access_for
 from accounts.models import Role
 from accounts.navigation import navigation_for
@@ -23,4 +25,8 @@ def navigation(request) -> dict[str, object]:
         "access": access,
         "signed_in": True,
         "user_role_label": Role(user.role).label if user.role in Role.values else "",
+        # The timeout warning counts from the page's load; the session may have been
+        # renewed up to SESSION_RENEW_SECONDS before it, so it counts that much less.
+        "session_idle_seconds": settings.SESSION_COOKIE_AGE - settings.SESSION_RENEW_SECONDS,
+        "session_warning_seconds": 120,
     }

@@ -3,9 +3,12 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import resolve_url
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+from accounts.kept_answers import keep_answers
 
 SIGNED_IN_AT = "signed_in_at"
 RENEWED_AT = "renewed_at"
@@ -49,6 +52,7 @@ class SessionLifetimeMiddleware:
             if started is None:
                 request.session[SIGNED_IN_AT] = now
             elif now - int(started) > settings.SESSION_ABSOLUTE_SECONDS:
+                keep_answers(request, user_id=user.pk)
                 logout(request)
                 messages.info(request, "You were signed out after 12 hours. Sign in again.")
                 return redirect_to_login(request.get_full_path())
@@ -56,6 +60,15 @@ class SessionLifetimeMiddleware:
             if renewed is None or now - int(renewed) >= settings.SESSION_RENEW_SECONDS:
                 request.session[RENEWED_AT] = now  # marks the session modified: saved
         return self.get_response(request)
+
+
+class LoginRequiredKeepingAnswersMiddleware(LoginRequiredMiddleware):
+    """Django's LoginRequiredMiddleware, except that a form posted after its
+    sender's session ended keeps its answers for them to finish after signing in."""
+
+    def handle_no_permission(self, request, view_func):
+        keep_answers(request)
+        return super().handle_no_permission(request, view_func)
 
 
 class TwoFactorRequiredMiddleware:

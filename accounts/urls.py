@@ -6,6 +6,7 @@ app_name = "accounts"
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="sign_in"),
     path("sign-out/", views.SignOutView.as_view(), name="sign_out"),
+    path("keep-alive/", views.keep_alive, name="keep_alive"),
     path("two-factor/", views.two_factor, name="two_factor"),
     path("two-factor/set-up/", views.two_factor_setup, name="two_factor_setup"),
     path("two-factor/backup-codes/", views.backup_codes, name="backup_codes"),

@@ -1,10 +1,13 @@
+import time
+
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.forms import (
     BackupCodesForm,
@@ -16,6 +19,7 @@ from accounts.forms import (
 )
 from accounts.home import home_sections
 from accounts.lockout import is_locked_out, lockout_response
+from accounts.middleware import RENEWED_AT
 from accounts.password_reset import password_reset_request, wait_message
 from accounts.selectors import prisons_for_user
 from accounts.tasks import password_changed_email_queue
@@ -216,3 +220,11 @@ def backup_codes(request):
         {"form": form, "left": backup_codes_left(request.user)},
         status=400 if form.errors else 200,
     )
+
+
+@require_POST
+def keep_alive(request):
+    """The timeout warning's "Stay signed in": renews the session's idle expiry
+    now, whenever it was last renewed. Nothing to show: 204 leaves a page as it is."""
+    request.session[RENEWED_AT] = int(time.time())
+    return HttpResponse(status=204)

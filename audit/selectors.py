@@ -4,6 +4,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
@@ -65,3 +66,17 @@ def frequent_denials_for_user(
         .filter(denials__gte=at_least)
         .order_by("-denials", "actor_label")
     )
+
+
+def prison_numbers_for_events(user, events) -> dict[int, str]:
+    """learner_ref -> prison number for the learners these events are about, in
+    one query, so the trail names learners as staff know them. Erased learners
+    keep their anonymised number; a learner no longer held is left out."""
+    access_for(user).require(Capability.VIEW_AUDIT)
+    learner_model = apps.get_model(
+        "learners", "Learner"
+    )  # audit does not import the apps it records
+    refs = {event.learner_ref for event in events if event.learner_ref is not None}
+    if not refs:
+        return {}
+    return dict(learner_model.objects.filter(pk__in=refs).values_list("pk", "prison_number"))

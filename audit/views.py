@@ -12,6 +12,7 @@ from audit.selectors import (
     audit_events_for_export,
     audit_events_for_user,
     frequent_denials_for_user,
+    prison_numbers_for_events,
 )
 from audit.services import audit_record
 
@@ -48,6 +49,7 @@ def audit_list(request):
             "page": page,
             "query": query.urlencode(),
             "frequent_denials": frequent_denials_for_user(request.user),
+            "prison_numbers": prison_numbers_for_events(request.user, page.object_list),
         },
         status=400 if form.is_bound and form.errors else 200,
     )

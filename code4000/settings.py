@@ -90,7 +90,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "accounts.middleware.LoginRequiredKeepingAnswersMiddleware",
     "accounts.middleware.TwoFactorRequiredMiddleware",
     "audit.denials.DeniedRequestAuditMiddleware",  # refusals on learner routes (issue 13)
     "audit.configuration.AuditActorMiddleware",  # who changed users and prisons (issue 13)
@@ -167,6 +167,8 @@ PASSWORD_RESET_LIMIT_PER_ACCOUNT = 3
 PASSWORD_RESET_LIMIT_PER_ADDRESS = 10
 
 LANGUAGE_CODE = "en-gb"
+# Dates read "2 December 2026" everywhere: code4000/formats/en_GB/formats.py.
+FORMAT_MODULE_PATH = ["code4000.formats"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

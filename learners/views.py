@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import Capability, access_for
+from accounts.kept_answers import restored_answers
 from audit.services import audit_record
 from learners.forms import (
     CaseloadFilterForm,
@@ -256,7 +257,12 @@ def intake_edit(request, pk: int):
     learner = learner_for_user(request.user, pk, capability=Capability.CHANGE_LEARNER)
     interview, restricted = intake_for_user(request.user, learner=learner)
     include_restricted = access_for(request.user).sees_restricted
-    if request.method == "POST":
+    # Answers posted after the session ended come back bound, to be checked and saved.
+    restored = restored_answers(request)
+    if restored is not None:
+        form = IntakeForm(restored, learner=learner, include_restricted=include_restricted)
+        goals = GoalFormSet(restored, prefix="goals")
+    elif request.method == "POST":
         form = IntakeForm(request.POST, learner=learner, include_restricted=include_restricted)
         goals = GoalFormSet(request.POST, prefix="goals")
         if form.is_valid() and goals.is_valid():

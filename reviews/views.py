@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import Capability, access_for
+from accounts.kept_answers import restored_answers
 from accounts.models import Role
 from accounts.selectors import prisons_for_user
 from audit.services import audit_record
@@ -35,8 +36,9 @@ GET_POST = ["GET", "POST"]
 
 
 def _posted(request):
-    """The submitted data on POST (even when empty, so the form shows its errors)."""
-    return request.POST if request.method == "POST" else None
+    """The submitted data on POST (even when empty, so the form shows its errors);
+    on GET, answers posted after the session ended, once, to be checked and saved."""
+    return request.POST if request.method == "POST" else restored_answers(request)
 
 
 def _audit_view(request, learner, page: str, obj=None) -> None:

@@ -110,8 +110,8 @@ def long_date(day: dt.date) -> str:
 
 
 def short_date(day: dt.date) -> str:
-    """A date as the tables show it ("j M Y")."""
-    return f"{day.day} {day:%b %Y}"
+    """A date as every page shows it (DATE_FORMAT "j F Y")."""
+    return f"{day.day} {day:%B %Y}"
 
 
 def heading(page: Page):

@@ -111,3 +111,41 @@ def test_asking_for_a_test_email_writes_it_to_the_outbox(client, tutor):
     response = client.post(reverse("notifications:test_email"))
     assert response.status_code == 302
     assert OutboxMessage.objects.get().task_name == "notifications.send_test_email"
+
+
+def test_the_list_puts_the_most_overdue_first_and_read_ones_after(client, rm, learner):
+    """Ordered by urgency, not by when the reminder was made (issue 17, item 7):
+    open reminders first, the earliest due at the top; an escalation before a
+    plain reminder due the same day."""
+    newest_but_least_urgent = _notify(rm, learner, days=20, summary="Due in twenty days")
+    _notify(rm, learner, days=-30, summary="Thirty days overdue", read=True)
+    _notify(
+        rm,
+        learner,
+        days=0,
+        kind=NotificationKind.REVIEW_OVERDUE,
+        summary="Overdue today",
+    )
+    _notify(
+        rm,
+        learner,
+        days=0,
+        kind=NotificationKind.REVIEW_ESCALATED,
+        summary="Escalated today",
+    )
+    _notify(rm, learner, days=-10, summary="Ten days overdue")
+    newest_but_least_urgent.created_at = timezone.now() + dt.timedelta(hours=1)
+    newest_but_least_urgent.save()
+    client.force_login(rm)
+
+    def order(html: str, summaries: list[str]) -> list[str]:
+        return sorted(summaries, key=html.index)
+
+    unread = client.get(reverse("notifications:list")).content.decode()
+    expected = ["Ten days overdue", "Escalated today", "Overdue today", "Due in twenty days"]
+    assert order(unread, expected) == expected
+    everything = client.get(reverse("notifications:list") + "?show=all").content.decode()
+    assert order(everything, [*expected, "Thirty days overdue"]) == [
+        *expected,
+        "Thirty days overdue",
+    ]

@@ -128,8 +128,8 @@ def test_progress_report_holds_the_record_and_no_restricted_information(
     text = _text(response, tmp_path)
     assert "Jamie Doyle" in text and record.prison_number in text
     assert "2 of 2 required modules completed (100%)" in text
-    assert "Python: Variables and loops 14 Mar 2025 A quiz game in Python" in text
-    assert "Python: Functions 14 Apr 2025 A budgeting tool" in text
+    assert "Python: Variables and loops 14 March 2025 A quiz game in Python" in text
+    assert "Python: Functions 14 April 2025 A budgeting tool" in text
     assert "Employability skills over time" in text
     assert "Teamwork Not confident Quite confident" in text
     assert "Review held on 1 April 2025" in text

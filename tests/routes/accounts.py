@@ -31,6 +31,8 @@ ROUTES = [
     Route("accounts:backup_codes", get=everyone(200), post=everyone(400)),
     Route("accounts:password_change", get=everyone(200), post=everyone(200)),
     Route("accounts:password_change_done", get=everyone(200)),
+    # The timeout warning's "Stay signed in": renews the session, shows nothing.
+    Route("accounts:keep_alive", get=everyone(405), post=everyone(204), page=False),
     Route("accounts:password_reset", get={**PUBLIC}, post={**PUBLIC}, page=False),
     Route("accounts:password_reset_sent", get=PUBLIC, post=NO_POST, page=False),
     Route(
