@@ -24,4 +24,10 @@ if not admin.site.is_registered(Learner):
         search_fields = ["prison_number", "last_name", "first_name"]
 
 
-urlpatterns = [path("bench/bare", bare, name="bench_bare"), *project_urlpatterns]
+# The admin's URLs are built when they are first read, so the project's were built
+# before the registration above: the bench's own admin path comes first.
+urlpatterns = [
+    path("bench/bare", bare, name="bench_bare"),
+    path("admin/", admin.site.urls),
+    *project_urlpatterns,
+]
