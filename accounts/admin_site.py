@@ -2,12 +2,11 @@ from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseRedirect
 
-from accounts.models import Role
-
 
 class LearnerJourneyAdminSite(admin.AdminSite):
-    """The admin is for administrators only, and has no sign-in page of its own:
-    everybody signs in through the service's sign-in page."""
+    """The admin site is kept for superusers in an emergency: administrators run the
+    service from its own pages (configuration/), and no page links here. It has no
+    sign-in page of its own: everybody signs in through the service's sign-in page."""
 
     site_header = "Learner Journey configuration"
     site_title = "Learner Journey"
@@ -18,7 +17,7 @@ class LearnerJourneyAdminSite(admin.AdminSite):
         return bool(
             user.is_active
             and user.is_staff
-            and (user.role == Role.ADMINISTRATOR or user.is_superuser)
+            and user.is_superuser
             # The admin asks for the second factor too.
             and getattr(user, "is_verified", lambda: False)()
         )

@@ -362,11 +362,22 @@ def import_commit(*, actor, run: ImportRun, duplicates_checked: bool) -> int:
     )
     run.status = ImportStatus.IMPORTED
     run.imported_count = len(learners)
+    run.duplicate_lines = [row.line for row in check.duplicate_rows]
     run.imported_at = now
-    # The file has done its work: the learners' records now hold what it said.
+    # The file has done its work: the learners' records now hold what it said;
+    # the run keeps its counts and row numbers only.
     run.content = ""
     run.filename = ""
-    run.save(update_fields=["status", "imported_count", "imported_at", "content", "filename"])
+    run.save(
+        update_fields=[
+            "status",
+            "imported_count",
+            "duplicate_lines",
+            "imported_at",
+            "content",
+            "filename",
+        ]
+    )
     audit_record(
         actor=actor,
         action="learner.import",

@@ -531,6 +531,9 @@ class ImportRun(models.Model):
     error_count = models.PositiveIntegerField(default=0)
     duplicate_count = models.PositiveIntegerField(default=0)
     imported_count = models.PositiveIntegerField(default=0)
+    # Kept after the file is gone: the line numbers of the rows flagged as likely
+    # duplicates (imported once someone confirmed them), so they can be followed up.
+    duplicate_lines = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     imported_at = models.DateTimeField(null=True, blank=True)
 

@@ -61,7 +61,7 @@ def director(make_user):
 
 @pytest.fixture
 def administrator(make_user):
-    return make_user(Role.ADMINISTRATOR, full_name="Alex Admin", is_staff=True)
+    return make_user(Role.ADMINISTRATOR, full_name="Alex Admin", is_staff=True, is_superuser=True)
 
 
 @pytest.fixture

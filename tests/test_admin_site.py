@@ -143,3 +143,21 @@ def test_prisons_and_users_cannot_be_deleted_in_the_admin(client, administrator,
     client.force_login(administrator)
     assert client.get(reverse("admin:accounts_prison_delete", args=[prison.pk])).status_code == 403
     assert client.get(reverse("admin:accounts_user_delete", args=[tutor.pk])).status_code == 403
+
+
+def test_only_a_superuser_may_open_the_admin_site(client, make_user):
+    """Administrators run the service from its own pages; the admin site is for a
+    superuser in an emergency."""
+    administrator = make_user(Role.ADMINISTRATOR, full_name="Avery Admin", is_staff=True)
+    client.force_login(administrator)
+    response = client.get(reverse("admin:index"), follow=True)
+    # Turned away to the service's home page, never shown the admin.
+    assert response.redirect_chain[-1][0] == "/"
+    assert "Learner Journey configuration" not in response.content.decode()
+    superuser = make_user(
+        Role.ADMINISTRATOR, full_name="Sam Super", is_staff=True, is_superuser=True
+    )
+    client.force_login(superuser)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 200
+    assert "Learner Journey configuration" in response.content.decode()

@@ -34,7 +34,9 @@ class World:
             ),
             Who.OMU: UserFactory(role=Role.OMU, prisons=[prison], full_name="Olivia Omu"),
             Who.DIRECTOR: UserFactory(role=Role.DIRECTOR, full_name="Dana Director"),
-            Who.ADMIN: UserFactory(role=Role.ADMINISTRATOR, full_name="Alex Admin", is_staff=True),
+            Who.ADMIN: UserFactory(
+                role=Role.ADMINISTRATOR, full_name="Alex Admin", is_staff=True, is_superuser=True
+            ),
             Who.OTHER_PRISON: UserFactory(
                 role=Role.REGIONAL_MANAGER, prisons=[other], full_name="Oscar Elsewhere"
             ),

@@ -117,6 +117,22 @@ def test_likely_duplicates_are_reported_not_merged(client, regional_manager, pri
     assert Learner.objects.count() == 2  # a new record, the old one untouched
 
 
+def test_an_imported_file_keeps_the_row_numbers_of_its_likely_duplicates(
+    client, regional_manager, prison
+):
+    LearnerFactory(prison=prison, first_name="Ryan", last_name="Walker")
+    existing = Learner.objects.get()
+    born = existing.date_of_birth.isoformat()
+    client.force_login(regional_manager)
+    text = HEADER + _row("A1000AA", first="Ada", last="Byron") + _row("B2000BB", born=born)
+    run_url = _upload(client, text)["Location"]
+    client.post(run_url, {"duplicates_checked": "on"})
+    run = ImportRun.objects.get()
+    assert run.content == ""
+    # Line 3 of the file (after the header and Ada) was the likely duplicate.
+    assert (run.imported_count, run.duplicate_lines) == (2, [3])
+
+
 def test_another_users_import_is_404(client, regional_manager, make_user, prison):
     client.force_login(regional_manager)
     run_url = _upload(client, HEADER + _row("A1000AA"))["Location"]
