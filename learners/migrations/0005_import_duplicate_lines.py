@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('learners', '0004_learner_reviews_paused'),
+        ("learners", "0004_learner_reviews_paused"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='importrun',
-            name='duplicate_lines',
+            model_name="importrun",
+            name="duplicate_lines",
             field=models.JSONField(blank=True, default=list),
         ),
     ]
