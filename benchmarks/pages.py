@@ -210,7 +210,7 @@ def key_pages(world: World) -> list[Page]:
         ),
         Page(
             "Django admin learner changelist (anchor)",
-            "/admin/learners/learner/",
+            "/bench/admin/learners/learner/",
             "admin",
             kind="anchor",
             load=True,

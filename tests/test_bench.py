@@ -44,3 +44,16 @@ def test_the_bench_seeds_times_every_key_page_and_writes_its_report(settings, tm
     assert text.count("### Run of ") == 2
     assert "| Django admin learner changelist (anchor) |" in text
     assert "Load average at the start" in text
+
+
+def test_the_bench_leaves_the_projects_admin_site_without_learner_data():
+    """The bench's anchor lives on an admin site of its own: importing its URLs must
+    not register learners on the project's site (other tests render its index)."""
+    import importlib
+
+    from django.contrib import admin
+
+    from learners.models import Learner
+
+    importlib.import_module("benchmarks.urls")
+    assert not admin.site.is_registered(Learner)
