@@ -87,7 +87,7 @@ BEGIN
     RETURN removed;
 END;
 $$
-""",  # noqa: S608 - the schema is quoted by quote_name() and days is an integer
+""",  # noqa: S608  # nosec B608 - the schema is quoted by quote_name() and days is an integer
         # A new owner needs CREATE on the schema at that moment (unless we are a
         # superuser); it keeps no more than the function.
         f"GRANT CREATE ON SCHEMA {schema} TO {RETENTION_ROLE}",
