@@ -160,6 +160,9 @@ class Learner(models.Model):
             models.Index(fields=["expected_release_on"]),
             models.Index(fields=["next_review_due_on"]),
             models.Index(fields=["last_name", "first_name", "date_of_birth"]),
+            # The duplicate check starts from the dates of birth a person may have
+            # been typed with (learners.selectors.duplicate_candidates).
+            models.Index(fields=["date_of_birth"], name="learner_date_of_birth_idx"),
         ]
 
     def __str__(self) -> str:
