@@ -14,7 +14,14 @@ from django.urls import reverse
 
 from accounts.models import Role
 from learners.models import Learner
-from learners.selectors import DuplicateQuery, duplicate_candidates, likely_duplicates
+from learners.selectors import (
+    BirthDateSlip,
+    DuplicateQuery,
+    _candidates_elsewhere,
+    birth_date_slips,
+    duplicate_candidates,
+    likely_duplicates,
+)
 from privacy.services import learner_anonymise
 from tests.factories import LearnerFactory
 from tests.privacy.test_anonymised_prison_number import old_pseudonymous_number
@@ -242,3 +249,37 @@ def test_the_check_makes_the_same_queries_for_one_person_or_many(
     with django_assert_num_queries(len(one.captured_queries)):
         found = duplicate_candidates(regional_manager, people(30))
     assert len(found) == 30
+
+
+# --- The dates a person may have been typed with -------------------------------------
+
+
+def test_birth_date_slips_are_real_dates_one_keystroke_away():
+    slips = birth_date_slips(dt.date(1992, 2, 29))
+    assert slips[dt.date(1992, 2, 29)] == BirthDateSlip.SAME
+    assert slips[dt.date(1996, 2, 29)] == BirthDateSlip.ONE_DIGIT  # a leap year too
+    assert dt.date(1993, 2, 28) not in slips  # two digits away
+    assert slips[dt.date(1992, 2, 19)] == BirthDateSlip.ONE_DIGIT
+    assert not any(slip == BirthDateSlip.SWAPPED for slip in slips.values())  # no 29th month
+    assert birth_date_slips(dt.date(1991, 3, 4))[dt.date(1991, 4, 3)] == BirthDateSlip.SWAPPED
+    assert all(1900 <= typed.year <= 2100 for typed in slips)
+
+
+def test_without_postgresql_the_check_falls_back_to_a_plainer_comparison(prison):
+    """The embedded SQLite of `make run` has no pg_trgm: the same dates, names
+    compared by a character-sequence ratio (called directly here, as the tests
+    run on PostgreSQL)."""
+    existing = _jonathan(prison)
+    born = dt.date(1991, 3, 4)
+    people = [
+        DuplicateQuery(key=1, first_name="Jonathon", last_name="Pryce", date_of_birth=born),
+        DuplicateQuery(key=2, first_name="Bob", last_name="Pryce", date_of_birth=born),
+        DuplicateQuery(
+            key=3, first_name="Jonathan", last_name="Pryce", date_of_birth=dt.date(1991, 4, 3)
+        ),
+    ]
+    slips = {person.date_of_birth: birth_date_slips(person.date_of_birth) for person in people}
+    assert sorted(_candidates_elsewhere(people, slips)) == [
+        (1, existing.pk, "same", False),
+        (3, existing.pk, "swapped", True),
+    ]
