@@ -172,6 +172,13 @@ class Learner(models.Model):
         self.prison_number = (self.prison_number or "").strip().upper()
         super().save(*args, **kwargs)
 
+    def clean_fields(self, exclude=None) -> None:
+        # An anonymised record's number is made not to be real (see
+        # privacy.services._pseudonymous_prison_number), so the format is not checked.
+        if self.anonymised_at is not None:
+            exclude = {*(exclude or ()), "prison_number"}
+        super().clean_fields(exclude=exclude)
+
     def clean(self) -> None:
         errors = learner_date_errors(
             date_of_birth=self.date_of_birth,

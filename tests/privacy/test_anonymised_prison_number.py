@@ -31,6 +31,19 @@ def test_an_anonymised_record_takes_a_number_no_real_learner_can_have(prison):
     assert first.prison_number != second.prison_number
 
 
+def test_an_anonymised_record_still_passes_the_models_checks(prison):
+    """Services call full_clean() when they save a learner: the number made not to
+    be real is the one thing the format check lets through, and only there."""
+    gone = LearnerFactory(prison=prison)
+    learner_anonymise(learner=gone, why="test")
+    gone.refresh_from_db()
+    gone.full_clean()
+    impostor = LearnerFactory.build(prison=prison, prison_number="X-ZZZZZ")
+    with pytest.raises(ValidationError) as refused:
+        impostor.full_clean()
+    assert "prison_number" in refused.value.message_dict
+
+
 def test_the_data_migration_renumbers_records_already_anonymised(prison):
     gone = LearnerFactory(prison=prison, anonymised_at=timezone.now())
     Learner.objects.filter(pk=gone.pk).update(prison_number=old_pseudonymous_number(gone.pk))
