@@ -281,11 +281,10 @@ def likely_duplicates(
     first_name: str,
     last_name: str,
     date_of_birth: dt.date | None,
-    prison_id: int | None = None,
     exclude_pk: int | None = None,
 ) -> list[LikelyDuplicate]:
-    """The possible matches for one person about to be enrolled (see
-    duplicate_candidates; `prison_id` is not a limit: the check is national)."""
+    """The possible matches for one person about to be enrolled, at any prison
+    (see duplicate_candidates)."""
     if date_of_birth is None:
         return []
     person = DuplicateQuery(

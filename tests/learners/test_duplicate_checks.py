@@ -198,7 +198,6 @@ def test_a_tutor_at_one_prison_never_learns_a_name_at_another(make_user, prison,
         first_name="Jonathon",
         last_name="Pryce",
         date_of_birth=dt.date(1991, 3, 4),
-        prison_id=prison.pk,
     )
     assert [match.learner for match in found if match.learner] == [seen]
     hidden = [match for match in found if match.learner is None]
