@@ -5,9 +5,9 @@ The uploaded file holds personal data that no learner's record links to, so it i
 kept only until it is imported (then the run keeps counts only) or, if never
 imported, for IMPORT_FILE_KEPT: the nightly retention run deletes older previews.
 
-Validation is set-based (one query for existing prison numbers, one for possible
-duplicates by date of birth) and the insert is bulk, so 10,000 rows import within
-one request: see tests/learners/test_import.py for the measured figure."""
+Validation is set-based (one query for existing prison numbers, two for possible
+duplicates: learners.selectors.duplicate_candidates) and the insert is bulk, so
+10,000 rows import within one request: see tests/learners/test_import.py for the measured figure."""
 
 import csv
 import datetime as dt
@@ -34,7 +34,13 @@ from learners.models import (
     TimelineKind,
     learner_date_errors,
 )
-from learners.selectors import normalised_name
+from learners.selectors import (
+    DuplicateQuery,
+    birth_date_slips,
+    duplicate_candidates,
+    normalised_name,
+    possible_match_reason,
+)
 
 REQUIRED_COLUMNS = (
     "prison_number",
@@ -248,34 +254,55 @@ def import_check_content(*, user, content: str) -> ImportCheck:
             "prison_number", flat=True
         )
     )
-    births = {row.cleaned["date_of_birth"] for row in rows if row.cleaned["date_of_birth"]}
-    known: dict[tuple[str, dt.date], str] = {}
-    for first, last, born, number in Learner.objects.filter(
-        date_of_birth__in=list(births)
-    ).values_list("first_name", "last_name", "date_of_birth", "prison_number"):
-        known[(normalised_name(first, last), born)] = number
-    in_file: dict[tuple[str, dt.date], int] = {}
     for row in rows:
-        cleaned = row.cleaned
-        if cleaned["prison_number"] in existing:
+        if row.cleaned["prison_number"] in existing:
             row.errors.append(
-                f"Prison number {cleaned['prison_number']} is already recorded: "
+                f"Prison number {row.cleaned['prison_number']} is already recorded: "
                 "this learner is already enrolled"
             )
-        if cleaned["date_of_birth"] is None:
-            continue
-        key = (
-            normalised_name(cleaned["first_name"], cleaned["last_name"]),
-            cleaned["date_of_birth"],
-        )
-        if key in known:
-            row.duplicate = (
-                f"Same name and date of birth as the learner with prison number {known[key]}"
-            )
-        elif key in in_file:
-            row.duplicate = f"Same name and date of birth as line {in_file[key]} of the file"
-        in_file.setdefault(key, row.line)
+    _flag_possible_duplicates(user, rows)
     return ImportCheck(rows=rows, file_errors=[])
+
+
+def _flag_possible_duplicates(user, rows: list[ImportRow]) -> None:
+    """Mark each row that may be a learner already recorded (the national
+    similarity check enrolment uses) or an earlier line of the same file (same
+    name, with the date of birth the same or slipped)."""
+    people = [
+        DuplicateQuery(
+            key=row.line,
+            first_name=row.cleaned["first_name"],
+            last_name=row.cleaned["last_name"],
+            date_of_birth=row.cleaned["date_of_birth"],
+        )
+        for row in rows
+        if row.cleaned["date_of_birth"] is not None
+    ]
+    recorded = duplicate_candidates(user, people)
+    in_file: dict[tuple[str, dt.date], int] = {}
+    for row in rows:
+        born = row.cleaned["date_of_birth"]
+        if born is None:
+            continue
+        name = normalised_name(row.cleaned["first_name"], row.cleaned["last_name"])
+        if row.line in recorded:
+            match = recorded[row.line][0]
+            row.duplicate = (
+                f"{match.reason} as the learner with prison number {match.learner.prison_number}"
+                if match.learner
+                else match.reason
+            )
+        else:
+            earlier = [
+                (in_file[(name, typed)], slip)
+                for typed, slip in birth_date_slips(born).items()
+                if (name, typed) in in_file
+            ]
+            if earlier:
+                line, slip = min(earlier)
+                reason = possible_match_reason(same_name=True, slip=slip)
+                row.duplicate = f"{reason} as line {line} of the file"
+        in_file.setdefault((name, born), row.line)
 
 
 @transaction.atomic

@@ -160,6 +160,9 @@ class Learner(models.Model):
             models.Index(fields=["expected_release_on"]),
             models.Index(fields=["next_review_due_on"]),
             models.Index(fields=["last_name", "first_name", "date_of_birth"]),
+            # The duplicate check starts from the dates of birth a person may have
+            # been typed with (learners.selectors.duplicate_candidates).
+            models.Index(fields=["date_of_birth"], name="learner_date_of_birth_idx"),
         ]
 
     def __str__(self) -> str:
@@ -168,6 +171,13 @@ class Learner(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.prison_number = (self.prison_number or "").strip().upper()
         super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None) -> None:
+        # An anonymised record's number is made not to be real (see
+        # privacy.services._pseudonymous_prison_number), so the format is not checked.
+        if self.anonymised_at is not None:
+            exclude = {*(exclude or ()), "prison_number"}
+        super().clean_fields(exclude=exclude)
 
     def clean(self) -> None:
         errors = learner_date_errors(

@@ -2,14 +2,16 @@
 the user's prisons and role through `accounts.access`, and raises Http404 for a
 learner the user may not see (so another prison's records look like nothing)."""
 
+import calendar
 import datetime as dt
+import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from typing import Any
 
-from django.contrib.postgres.search import TrigramSimilarity
-from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Concat
+from django.db import connection, models
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -78,12 +80,71 @@ def learners_needing_regional_manager_for_user(user) -> QuerySet[Learner]:
 
 # --- Duplicates -------------------------------------------------------------------
 
+# pg_trgm similarity of the whole names ("Jonathan Pryce" and "Jonathon Pryce"
+# score 0.67, "Ryan Walker" and "Rian Walker" 0.6, "Bob Pryce" and "Jonathan
+# Pryce" 0.33). Word order does not matter: trigrams are taken word by word.
 NEAR_MATCH_SIMILARITY = 0.5
+# Without PostgreSQL (the embedded SQLite of `make run`) a plainer measure.
+NEAR_MATCH_RATIO = 0.8
+POSSIBLE_MATCH_ELSEWHERE = "A possible match exists at another prison"
+
+
+class BirthDateSlip(models.TextChoices):
+    SAME = "same", "date of birth"
+    SWAPPED = "swapped", "date of birth with day and month swapped"
+    ONE_DIGIT = "one_digit", "date of birth one digit different"
 
 
 def normalised_name(first_name: str, last_name: str) -> str:
     """Lower case letters only: 'O'Brien-Smith ' and 'obriensmith' match."""
     return "".join(ch for ch in f"{first_name}{last_name}".lower() if ch.isalpha())
+
+
+@functools.lru_cache(maxsize=50_000)
+def birth_date_slips(born: dt.date) -> dict[dt.date, BirthDateSlip]:
+    """The dates a mistyped `born` may have been entered as: itself, day and month
+    swapped, and every real date (years 1900 to 2100) with one digit of YYYYMMDD
+    different. Cached: an import asks for the same dates many times. Do not change
+    the returned dict."""
+    year, month, day = born.year, born.month, born.day
+    slips = {born: BirthDateSlip.SAME}
+    if day <= 12 and day != month:
+        slips[dt.date(year, day, month)] = BirthDateSlip.SWAPPED
+    typed: list[tuple[int, int, int]] = []
+    for place in (1000, 100, 10, 1):
+        digit = year // place % 10
+        typed.extend(
+            (year + (other - digit) * place, month, day) for other in range(10) if other != digit
+        )
+    for place in (10, 1):
+        digit = month // place % 10
+        typed.extend(
+            (year, month + (other - digit) * place, day) for other in range(10) if other != digit
+        )
+        digit = day // place % 10
+        typed.extend(
+            (year, month, day + (other - digit) * place) for other in range(10) if other != digit
+        )
+    for y, m, d in typed:
+        if 1900 <= y <= 2100 and 1 <= m <= 12 and 1 <= d <= calendar.monthrange(y, m)[1]:
+            slips.setdefault(dt.date(y, m, d), BirthDateSlip.ONE_DIGIT)
+    return slips
+
+
+def possible_match_reason(*, same_name: bool, slip: str) -> str:
+    """'Similar name and date of birth with day and month swapped', and so on."""
+    return f"{'Same' if same_name else 'Similar'} name and {BirthDateSlip(slip).label}"
+
+
+@dataclass(frozen=True)
+class DuplicateQuery:
+    """One person about to be recorded; `key` is how the caller tells them apart
+    (the line of an import file, say)."""
+
+    key: int
+    first_name: str
+    last_name: str
+    date_of_birth: dt.date
 
 
 @dataclass(frozen=True)
@@ -92,58 +153,144 @@ class LikelyDuplicate:
     reason: str
 
 
+# Set-based: every (person, date they may have meant) pair joined to the learners
+# born on that date, kept where the names are similar. One query for one person
+# or for an import of 10,000; the dates use the date of birth index.
+_CANDIDATES_SQL = """
+WITH wanted(key, name, born) AS (SELECT * FROM unnest(%s::int[], %s::text[], %s::date[])),
+     slips(born, typed, slip) AS (SELECT * FROM unnest(%s::date[], %s::date[], %s::text[]))
+SELECT wanted.key, learner.id, slips.slip, learner.first_name, learner.last_name
+FROM wanted
+JOIN slips ON slips.born = wanted.born
+JOIN learners_learner learner ON learner.date_of_birth = slips.typed
+WHERE learner.anonymised_at IS NULL
+  AND similarity(learner.first_name || ' ' || learner.last_name, wanted.name) >= %s
+"""
+
+
+def _array_literal(values) -> str:
+    """A PostgreSQL array literal of dates, ints or plain words: one parameter
+    rather than one adapted value per element (an import sends 300,000 dates)."""
+    return "{" + ",".join(str(value) for value in values) + "}"
+
+
+def _candidates_postgresql(
+    people: Sequence[DuplicateQuery], slips: dict[dt.date, dict[dt.date, BirthDateSlip]]
+) -> list[tuple[int, int, str, bool]]:
+    slip_rows = [
+        (born, typed, slip) for born, dates in slips.items() for typed, slip in dates.items()
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _CANDIDATES_SQL,
+            [
+                _array_literal(person.key for person in people),
+                [f"{person.first_name} {person.last_name}" for person in people],
+                _array_literal(person.date_of_birth for person in people),
+                _array_literal(row[0] for row in slip_rows),
+                _array_literal(row[1] for row in slip_rows),
+                _array_literal(row[2].value for row in slip_rows),
+                NEAR_MATCH_SIMILARITY,
+            ],
+        )
+        found = cursor.fetchall()
+    wanted = {person.key: normalised_name(person.first_name, person.last_name) for person in people}
+    return [
+        (key, pk, slip, normalised_name(first, last) == wanted[key])
+        for key, pk, slip, first, last in found
+    ]
+
+
+def _candidates_elsewhere(
+    people: Sequence[DuplicateQuery], slips: dict[dt.date, dict[dt.date, BirthDateSlip]]
+) -> list[tuple[int, int, str, bool]]:
+    """Other databases (SQLite in development): the same dates, and names compared
+    by a character-sequence ratio of the normalised names."""
+    every_date = {born for dates in slips.values() for born in dates}
+    by_date: dict[dt.date, list[tuple[int, str]]] = {}
+    learners = Learner.objects.filter(
+        anonymised_at__isnull=True,
+        date_of_birth__gte=min(every_date),
+        date_of_birth__lte=max(every_date),
+    ).values_list("pk", "first_name", "last_name", "date_of_birth")
+    for pk, first, last, born in learners:
+        if born in every_date:
+            by_date.setdefault(born, []).append((pk, normalised_name(first, last)))
+    found = []
+    for person in people:
+        wanted = normalised_name(person.first_name, person.last_name)
+        for born, slip in slips[person.date_of_birth].items():
+            for pk, name in by_date.get(born, []):
+                if name == wanted or SequenceMatcher(None, name, wanted).ratio() >= (
+                    NEAR_MATCH_RATIO
+                ):
+                    found.append((person.key, pk, str(slip), name == wanted))
+    return found
+
+
+def duplicate_candidates(
+    user, people: Sequence[DuplicateQuery], *, exclude_pk: int | None = None
+) -> dict[int, list[LikelyDuplicate]]:
+    """Learners at any prison who may be the same person as one of `people`: a
+    similar name (trigram similarity on PostgreSQL) and a date of birth that is
+    the same, has day and month swapped, or is one digit different. Keyed by the
+    person's key; people with no possible match are left out.
+
+    What the user may open is returned in full, closest first; matches they may
+    not open become one entry with no learner, saying only that a possible match
+    exists at another prison (no name, number, prison or count)."""
+    people = [person for person in people if person.date_of_birth is not None]
+    if not people:
+        return {}
+    slips = {person.date_of_birth: birth_date_slips(person.date_of_birth) for person in people}
+    if connection.vendor == "postgresql":
+        rows = _candidates_postgresql(people, slips)
+    else:
+        rows = _candidates_elsewhere(people, slips)
+    rows = [row for row in rows if row[1] != exclude_pk]
+    if not rows:
+        return {}
+    order = list(BirthDateSlip)
+    rows.sort(key=lambda row: (row[0], not row[3], order.index(BirthDateSlip(row[2])), row[1]))
+    visible = {
+        learner.pk: learner
+        for learner in learner_list_for_user(user, capability=Capability.VIEW_LEARNER_IDENTITY)
+        .filter(pk__in={row[1] for row in rows})
+        .select_related("prison")
+    }
+    found: dict[int, list[LikelyDuplicate]] = {}
+    hidden: set[int] = set()
+    seen: set[tuple[int, int]] = set()
+    for key, pk, slip, same_name in rows:
+        if (key, pk) in seen:
+            continue
+        seen.add((key, pk))
+        if pk in visible:
+            reason = possible_match_reason(same_name=same_name, slip=slip)
+            found.setdefault(key, []).append(LikelyDuplicate(visible[pk], reason))
+        else:
+            hidden.add(key)
+    for key in hidden:
+        found.setdefault(key, []).append(LikelyDuplicate(None, POSSIBLE_MATCH_ELSEWHERE))
+    return found
+
+
 def likely_duplicates(
     user,
     *,
     first_name: str,
     last_name: str,
     date_of_birth: dt.date | None,
-    prison_id: int | None,
     exclude_pk: int | None = None,
 ) -> list[LikelyDuplicate]:
-    """Learners who may be the same person: the same name and date of birth
-    anywhere, or a near-match name at the same prison (trigram similarity on
-    PostgreSQL, a normalised-name match elsewhere). Records the user may not open
-    are reported without detail."""
-    wanted = normalised_name(first_name, last_name)
-    found: dict[int, str] = {}
-    if date_of_birth is not None:
-        same_birthday = Learner.objects.filter(date_of_birth=date_of_birth).only(
-            "pk", "first_name", "last_name"
-        )
-        for row in same_birthday:
-            if normalised_name(row.first_name, row.last_name) == wanted:
-                found[row.pk] = "Same name and date of birth"
-    if prison_id is not None:
-        at_prison = Learner.objects.filter(prison_id=prison_id)
-        if connection.vendor == "postgresql":
-            near = at_prison.annotate(
-                similarity=TrigramSimilarity(
-                    Concat("first_name", Value(" "), "last_name"), f"{first_name} {last_name}"
-                )
-            ).filter(similarity__gte=NEAR_MATCH_SIMILARITY)
-            near_pks = list(near.values_list("pk", flat=True)[:20])
-        else:
-            near_pks = [
-                row.pk
-                for row in at_prison.only("pk", "first_name", "last_name")
-                if normalised_name(row.first_name, row.last_name) == wanted
-            ]
-        for pk in near_pks:
-            found.setdefault(pk, "Similar name at the same prison")
-    found.pop(exclude_pk, None)
-    if not found:
+    """The possible matches for one person about to be enrolled, at any prison
+    (see duplicate_candidates)."""
+    if date_of_birth is None:
         return []
-    visible = {
-        learner.pk: learner
-        for learner in learner_list_for_user(user, capability=Capability.VIEW_LEARNER_IDENTITY)
-        .filter(pk__in=found)
-        .select_related("prison")
-    }
-    return [
-        LikelyDuplicate(learner=visible.get(pk), reason=reason)
-        for pk, reason in sorted(found.items())
-    ]
+    person = DuplicateQuery(
+        key=0, first_name=first_name, last_name=last_name, date_of_birth=date_of_birth
+    )
+    return duplicate_candidates(user, [person], exclude_pk=exclude_pk).get(0, [])
 
 
 # --- The caseload -------------------------------------------------------------------

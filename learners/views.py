@@ -169,7 +169,6 @@ def enrol(request):
                 first_name=data["first_name"],
                 last_name=data["last_name"],
                 date_of_birth=data["date_of_birth"],
-                prison_id=data["prison"].pk,
             )
             if duplicates and not data.get("different_person"):
                 form = EnrolmentForm(request.POST, user=request.user, show_different_person=True)

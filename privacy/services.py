@@ -107,8 +107,15 @@ def subject_access_record(*, actor, learner: Learner, output: str) -> None:
 
 
 def _pseudonymous_prison_number(pk: int) -> str:
-    letters = pk // 10000
-    return f"Z{pk % 10000:04d}{chr(65 + (letters // 26) % 26)}{chr(65 + letters % 26)}"
+    """A number no real learner can have, unique to the record: 'X-' and the id in
+    base 36 (X-0000W for 32). The hyphen fails the prison number format, so neither
+    the forms nor an import accept it, and the real number is free for a real person
+    (a valid-format one such as Z0067AA once refused a learner who had it)."""
+    digits = ""
+    while pk:
+        pk, digit = divmod(pk, 36)
+        digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"[digit] + digits
+    return f"X-{digits:0>5}"
 
 
 def _fields_in_unique_sets(model: type[models.Model]) -> set[str]:

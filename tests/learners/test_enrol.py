@@ -145,20 +145,20 @@ def test_same_name_and_birth_date_is_flagged_before_saving(
     assert Learner.objects.count() == 2
 
 
-def test_near_match_name_at_the_same_prison_is_flagged(
+def test_near_match_name_with_the_same_birth_date_is_flagged(
     client, regional_manager, enrolment_data, prison
 ):
     LearnerFactory(
         prison=prison,
         first_name="Rian",
         last_name="Walker",
-        date_of_birth=dt.date(1985, 1, 1),
+        date_of_birth=dt.date(1991, 3, 14),
         prison_number="Z9999ZZ",
     )
     client.force_login(regional_manager)
     response = client.post(URL, enrolment_data())
     assert 'data-testid="duplicates"' in response.content.decode()
-    assert "similar name at the same prison" in response.content.decode()
+    assert "similar name and date of birth" in response.content.decode()
     assert Learner.objects.count() == 1
 
 
@@ -184,7 +184,7 @@ def test_a_duplicate_at_a_prison_the_user_cannot_see_is_named_without_detail(
     )
     client.force_login(regional_manager)
     html = client.post(URL, enrolment_data()).content.decode()
-    assert "A learner at a prison you do not cover" in html
+    assert "A possible match exists at another prison" in html
     assert "Z9999ZZ" not in html
 
 
