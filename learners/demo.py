@@ -7,7 +7,7 @@ Deterministic (a fixed random seed) and bulk-inserted, so `seed_demo --learners
 import datetime as dt
 import random
 
-from django.db.models import Func
+from django.db.models import F, Func
 from django.utils import timezone
 
 from accounts.models import Role
@@ -657,3 +657,22 @@ def timeline_backdate(log) -> None:
         changed.extend(events)
     TimelineEvent.objects.bulk_update(changed, ["occurred_at"], batch_size=1000)
     log(f"Timeline: {len(changed)} entries dated across the learners' journeys.")
+    late = timeline_recorded_late(seeding_began, now)
+    log(f"Timeline: {late} reviews typed in a few days after they were held.")
+
+
+def timeline_recorded_late(seeding_began, now: dt.datetime) -> int:
+    """Entries seeded in this run were typed in when they happened, except one
+    review in five, typed in three days after it was held: those show "recorded on
+    ... by ..." on the timeline (issue 17 item 5)."""
+    seeded = TimelineEvent.objects.filter(recorded_at__gte=seeding_began)
+    seeded.update(recorded_at=F("occurred_at"))
+    reviews = list(
+        seeded.filter(
+            kind=TimelineKind.REVIEW, occurred_at__lt=now - dt.timedelta(days=3)
+        ).order_by("pk")[::5]
+    )
+    for entry in reviews:
+        entry.recorded_at = entry.occurred_at + dt.timedelta(days=3)
+    TimelineEvent.objects.bulk_update(reviews, ["recorded_at"])
+    return len(reviews)

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import Prison
+from audit.late_entries import is_late
 from learners.restricted import RestrictedQuerySet, WhollyRestrictedQuerySet
 
 PRISON_NUMBER_PATTERN = r"^[A-Z][0-9]{4}[A-Z]{2}$"
@@ -307,6 +308,8 @@ class TimelineEvent(models.Model):
     )
     object_type = models.CharField(max_length=80, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
+    # When it was typed in: later than occurred_at for work recorded after the event.
+    recorded_at = models.DateTimeField(default=timezone.now)
 
     objects = TimelineEventQuerySet.as_manager()
 
@@ -316,6 +319,11 @@ class TimelineEvent(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+    @property
+    def recorded_late(self) -> bool:
+        """Recorded more than a day after it happened (audit.late_entries)."""
+        return is_late(self.occurred_at, self.recorded_at)
 
 
 # --- The intake interview -------------------------------------------------------

@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.access import Capability, access_for
 from accounts.models import Role
 from audit.actions import Action
+from audit.late_entries import happened_at
 from audit.services import audit_record
 from learners import events
 from learners.models import CourseStatus, CustodyStatus, Learner, StatusField, TimelineKind
@@ -443,6 +444,7 @@ def follow_up_record(
         obj=follow_up,
         summary=f"{follow_up.months}-month follow-up recorded: {labels}",
         kind=TimelineKind.OUTCOME,
+        occurred_at=happened_at(confirmed_on),
         detail={"kinds": [row.kind for row in rows]},
     )
     return follow_up
@@ -461,6 +463,7 @@ def support_contact_add(*, actor, learner: Learner, **fields: Any) -> SupportCon
         obj=contact,
         summary=f"Support contact ({contact.get_method_display().lower()})",
         kind=TimelineKind.CONTACT,
+        occurred_at=happened_at(contact.contacted_on),
     )
     return contact
 
