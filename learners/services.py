@@ -146,11 +146,13 @@ def learner_status_move(
     audit: bool = True,
     kind: str = TimelineKind.STATUS,
     summary: str = "",
+    on: dt.date | None = None,
 ) -> StatusChange:
     """Move a status along its allowed transitions, with a StatusChange, a timeline
     entry and an audit event. The caller has already checked the actor may do the
     thing that causes the move (a regional manager's status page, a tutor's module
-    completion that graduates the learner, a release)."""
+    completion that graduates the learner, a release). `on` is the day the move
+    happened (a release), if not today: the timeline entry goes on that day."""
     attribute, transitions, choices = {
         StatusField.COURSE: ("course_status", COURSE_TRANSITIONS, CourseStatus),
         StatusField.CUSTODY: ("custody_status", CUSTODY_TRANSITIONS, CustodyStatus),
@@ -185,6 +187,7 @@ def learner_status_move(
         ),
         actor=actor,
         obj=change,
+        occurred_at=happened_at(on) if on is not None else None,
     )
     if audit:
         audit_record(

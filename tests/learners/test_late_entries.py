@@ -8,9 +8,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.actions import Action
 from audit.late_entries import is_late
 from audit.models import AuditEvent
 from learners.models import TimelineEvent, TimelineKind
+from resettlement.services import release_record
 from reviews.models import PauseReason
 from reviews.services import pause_start
 
@@ -68,3 +70,19 @@ def test_work_recorded_the_next_day_reads_as_on_time(client, regional_manager, l
     client.force_login(regional_manager)
     page = client.get(reverse("learners:timeline", kwargs={"pk": learner.pk})).content.decode()
     assert 'data-testid="recorded-late"' not in page
+
+
+def test_a_release_recorded_days_later_goes_on_the_timeline_on_its_day(regional_manager, learner):
+    released_on = timezone.localdate() - dt.timedelta(days=4)
+    release_record(
+        actor=regional_manager,
+        learner=learner,
+        released_on=released_on,
+        release_type="licence",
+        area="Leeds",
+    )
+    entry = TimelineEvent.objects.get(learner=learner, kind=TimelineKind.RELEASE)
+    assert timezone.localdate(entry.occurred_at) == released_on
+    assert entry.recorded_late
+    event = AuditEvent.objects.get(action=Action.RELEASE_RECORD)
+    assert event.detail["happened_on"] == released_on.isoformat()
