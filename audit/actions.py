@@ -21,7 +21,10 @@ class Action(models.TextChoices):
         "learner.graduation_exception",
         "Graduated by a director's exception",
     )
+    CONSENT_GIVE = "consent.give", "Consent given"
     CONSENT_WITHDRAW = "consent.withdraw", "Consent withdrawn"
+    CASE_NOTE_ADD = "case_note.add", "Case note added"
+    CASE_NOTE_CORRECT = "case_note.correct", "Case note corrected"
     INTAKE_CREATE = "intake.create", "Intake interview completed"
     INTAKE_UPDATE = "intake.update", "Intake interview edited"
     # Learning and reviews

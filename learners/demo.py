@@ -7,12 +7,13 @@ Deterministic (a fixed random seed) and bulk-inserted, so `seed_demo --learners
 import datetime as dt
 import random
 
-from django.db.models import Func
+from django.db.models import F, Func
 from django.utils import timezone
 
 from accounts.models import Role
 from learners.models import (
     AmbitionCategory,
+    CaseNote,
     Consent,
     ConsentKind,
     CourseStatus,
@@ -269,6 +270,20 @@ BATCH = 2000
 _LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
+# Case notes: (text, restricted). Restricted ones are about health, recovery or
+# offending-behaviour work, and tutors and OMU staff never see them.
+CASE_NOTES = (
+    ("Asked for more time on the laptop for the JavaScript module; agreed with the tutor.", False),
+    ("Moved to a new wing; classes unaffected.", False),
+    ("Family visit went well; keen to show his portfolio to his daughter.", False),
+    ("Missed two sessions for legal visits. Catch-up booked.", False),
+    ("Talked about the housing application for release; OMU to follow up.", False),
+    ("Said he is struggling with his mood since the move; referred to the wellbeing team.", True),
+    ("Attending the substance misuse group weekly and says it is helping.", True),
+    ("Started the victim awareness course alongside the coding sessions.", True),
+)
+
+
 def _prison_number(index: int) -> str:
     """A unique prison number for each index (a bijection scrambled so the
     numbers look varied): a letter, four digits, two letters."""
@@ -388,6 +403,7 @@ def seed(world, *, size: int, log) -> None:
     consents: list[Consent] = []
     goals: list[Goal] = []
     transfers: list[Transfer] = []
+    case_notes: list[CaseNote] = []
     for learner, stage in zip(learners, stages, strict=True):
         rm = learner.regional_manager
         events.append(
@@ -471,8 +487,20 @@ def seed(world, *, size: int, log) -> None:
                         withdrawn_on=withdrawn,
                         recorded_by=rm,
                         recorded_at=_at(held, 14),
+                        withdrawal_recorded_by=rm if withdrawn else None,
+                        withdrawal_recorded_at=_at(withdrawn, 15) if withdrawn else None,
                     )
                 )
+                if withdrawn:
+                    events.append(
+                        TimelineEvent(
+                            learner=learner,
+                            kind=TimelineKind.CONSENT,
+                            summary=f"{kind.label}: withdrawn",
+                            actor=rm,
+                            occurred_at=_at(withdrawn, 15),
+                        )
+                    )
                 events.append(
                     TimelineEvent(
                         learner=learner,
@@ -480,6 +508,30 @@ def seed(world, *, size: int, log) -> None:
                         summary=f"{kind.label}: given",
                         actor=rm,
                         occurred_at=_at(held, 14),
+                    )
+                )
+        if rng.random() < 0.6 and held < today:
+            for _ in range(rng.randint(1, 3)):
+                day = held + dt.timedelta(days=rng.randint(1, (today - held).days))
+                text, restricted = rng.choice(CASE_NOTES)
+                case_notes.append(
+                    CaseNote(
+                        learner=learner,
+                        happened_on=day,
+                        text=text,
+                        restricted=restricted,
+                        recorded_by=rm,
+                        recorded_at=_at(day, 16),
+                    )
+                )
+                events.append(
+                    TimelineEvent(
+                        learner=learner,
+                        kind=TimelineKind.CASE_NOTE,
+                        summary=f"Case note: {text}"[:300],
+                        actor=rm,
+                        occurred_at=_at(day, 16),
+                        restricted=restricted,
                     )
                 )
         for description in rng.sample(GOALS, rng.randint(1, 3)):
@@ -587,6 +639,7 @@ def seed(world, *, size: int, log) -> None:
         batch_size=BATCH,
     )
     Consent.objects.bulk_create(consents, batch_size=BATCH)
+    CaseNote.objects.bulk_create(case_notes, batch_size=BATCH)
     Goal.objects.bulk_create(goals, batch_size=BATCH)
     Transfer.objects.bulk_create(transfers, batch_size=BATCH)
     if transfers:
@@ -601,7 +654,8 @@ def seed(world, *, size: int, log) -> None:
     counts = {stage: stages.count(stage) for stage in sorted(set(stages))}
     log(
         f"{len(learners)} learners ({', '.join(f'{n} {s}' for s, n in counts.items())}), "
-        f"{len(intakes)} intake interviews, {len(consents)} consents."
+        f"{len(intakes)} intake interviews, {len(consents)} consents, "
+        f"{len(case_notes)} case notes."
     )
 
 
@@ -657,3 +711,22 @@ def timeline_backdate(log) -> None:
         changed.extend(events)
     TimelineEvent.objects.bulk_update(changed, ["occurred_at"], batch_size=1000)
     log(f"Timeline: {len(changed)} entries dated across the learners' journeys.")
+    late = timeline_recorded_late(seeding_began, now)
+    log(f"Timeline: {late} reviews typed in a few days after they were held.")
+
+
+def timeline_recorded_late(seeding_began, now: dt.datetime) -> int:
+    """Entries seeded in this run were typed in when they happened, except one
+    review in five, typed in three days after it was held: those show "recorded on
+    ... by ..." on the timeline (issue 17 item 5)."""
+    seeded = TimelineEvent.objects.filter(recorded_at__gte=seeding_began)
+    seeded.update(recorded_at=F("occurred_at"))
+    reviews = list(
+        seeded.filter(
+            kind=TimelineKind.REVIEW, occurred_at__lt=now - dt.timedelta(days=3)
+        ).order_by("pk")[::5]
+    )
+    for entry in reviews:
+        entry.recorded_at = entry.occurred_at + dt.timedelta(days=3)
+    TimelineEvent.objects.bulk_update(reviews, ["recorded_at"])
+    return len(reviews)

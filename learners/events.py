@@ -57,6 +57,16 @@ class ConsentChanged(JourneyEvent):
 
 
 @dataclass(frozen=True)
+class ConsentWithdrawn(JourneyEvent):
+    """A consent withdrawn (kind is a ConsentKind value), on the day the learner
+    withdrew it. Published by learners.services.consent_withdraw, after
+    ConsentChanged; a case study listens for its kind to stop using the learner."""
+
+    kind: str
+    on: dt.date
+
+
+@dataclass(frozen=True)
 class CourseStatusChanged(JourneyEvent):
     from_status: str
     to_status: str

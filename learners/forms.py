@@ -18,6 +18,7 @@ from learners.models import (
     INTAKE_FIELDS,
     RESTRICTED_FIELDS,
     AmbitionCategory,
+    Consent,
     ConsentKind,
     CourseStatus,
     CustodyStatus,
@@ -344,6 +345,84 @@ class TransferForm(forms.Form):
         return day
 
 
+# --- Consents ------------------------------------------------------------------------
+
+
+class ConsentGiveForm(forms.Form):
+    given_on = _date_field(
+        "Date consent was given",
+        help_text="The day the learner gave it: today, or an earlier day if you are "
+        "recording it later.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field("given_on"), Button("submit", "Record consent given"))
+
+
+class ConsentWithdrawForm(forms.Form):
+    withdrawn_on = _date_field(
+        "Date consent was withdrawn",
+        help_text="The day the learner withdrew it. The withdrawal takes effect as soon "
+        "as you record it.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field("withdrawn_on"), Button("submit", "Record withdrawal"))
+
+
+# --- Case notes ----------------------------------------------------------------------
+
+
+class CaseNoteForm(forms.Form):
+    happened_on = _date_field("Date of the note")
+    text = forms.CharField(
+        label="Note",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=5000,
+        error_messages={"required": "Enter the note"},
+    )
+    restricted = forms.BooleanField(
+        label="Restricted: health, recovery or offending-behaviour work",
+        help_text="Tutors and prison OMU staff will not see a restricted note.",
+        required=False,
+    )
+
+    def __init__(self, *args, learner: Learner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.learner = learner
+        self.helper = _helper(
+            Field("happened_on"),
+            Field.textarea("text"),
+            Field.checkbox("restricted"),
+            Button("submit", "Add case note"),
+        )
+
+    def clean_happened_on(self):
+        day = self.cleaned_data["happened_on"]
+        if day > dt.date.today():  # noqa: DTZ011 - compared with a local date input
+            raise forms.ValidationError("The date of the note must be today or earlier")
+        if day < self.learner.joined_on:
+            raise forms.ValidationError("The date of the note must be on or after the date joined")
+        return day
+
+
+class CaseNoteCorrectionForm(forms.Form):
+    text = forms.CharField(
+        label="Correction",
+        help_text="Say what was wrong and what is right. The note stays on the record as "
+        "it was written, with your correction below it.",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=5000,
+        error_messages={"required": "Enter the correction"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field.textarea("text"), Button("submit", "Add correction"))
+
+
 # --- The intake interview -----------------------------------------------------------
 
 
@@ -505,6 +584,11 @@ class IntakeForm(forms.Form):
                 self.add_error(
                     f"consent_{kind}_on", f"Enter the date consent was given: {label.lower()}"
                 )
+            day = cleaned.get(field)
+            if cleaned.get(f"consent_{kind}") and day and field not in self.errors:
+                consent = Consent(learner=self.learner, kind=kind, given_on=day)
+                for message in consent.date_errors("given_on", day).values():
+                    self.add_error(field, f"{message}: {label.lower()}")
         return cleaned
 
     def answers(self) -> dict:

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import Prison
+from audit.late_entries import is_late
 from learners.restricted import RestrictedQuerySet, WhollyRestrictedQuerySet
 
 PRISON_NUMBER_PATTERN = r"^[A-Z][0-9]{4}[A-Z]{2}$"
@@ -247,6 +248,14 @@ class Consent(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
+    withdrawal_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    withdrawal_recorded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["kind", "-given_on"]
@@ -271,6 +280,18 @@ class Consent(models.Model):
     def is_standing(self) -> bool:
         return self.withdrawn_on is None
 
+    def date_errors(self, field: str, day: dt.date) -> dict[str, str]:
+        """The rules for the date a consent was given or withdrawn: today or
+        earlier, not before the learner joined, a withdrawal not before the grant."""
+        what = "given" if field == "given_on" else "withdrawn"
+        if day > timezone.localdate():
+            return {field: f"The date consent was {what} must be today or earlier"}
+        if day < self.learner.joined_on:
+            return {field: f"The date consent was {what} must be on or after the date joined"}
+        if field == "withdrawn_on" and day < self.given_on:
+            return {field: "The date consent was withdrawn must be on or after the date given"}
+        return {}
+
 
 class TimelineKind(models.TextChoices):
     ENROLMENT = "enrolment", "Enrolment"
@@ -291,6 +312,7 @@ class TimelineKind(models.TextChoices):
     OUTCOME = "outcome", "Outcome follow-up"
     APPLICATION = "application", "Job application"
     MENTOR = "mentor", "Mentoring"
+    CASE_NOTE = "case_note", "Case note"
 
 
 class TimelineEventQuerySet(RestrictedQuerySet):
@@ -317,6 +339,8 @@ class TimelineEvent(models.Model):
     )
     object_type = models.CharField(max_length=80, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
+    # When it was typed in: later than occurred_at for work recorded after the event.
+    recorded_at = models.DateTimeField(default=timezone.now)
 
     objects = TimelineEventQuerySet.as_manager()
 
@@ -326,6 +350,69 @@ class TimelineEvent(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+    @property
+    def recorded_late(self) -> bool:
+        """Recorded more than a day after it happened (audit.late_entries)."""
+        return is_late(self.occurred_at, self.recorded_at)
+
+
+# --- Case notes ------------------------------------------------------------------
+
+
+class CaseNoteQuerySet(RestrictedQuerySet):
+    def restricted_rows(self) -> models.Q:
+        return models.Q(restricted=True)
+
+
+class CaseNote(models.Model):
+    """A dated note on a learner, in custody or after. Case notes are never edited:
+    a mistake is put right by a correction, a new note that points at the one it
+    corrects, so what a note said when others read it stays on the record (it may
+    be disclosed to a parole board or in a subject access request). A correction
+    keeps the restricted flag of the note it corrects."""
+
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="case_notes")
+    happened_on = models.DateField("date")
+    text = models.TextField("note")
+    # Health, recovery or offending-behaviour content: hidden from tutors and OMU.
+    restricted = models.BooleanField(default=False)
+    corrects = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.RESTRICT, related_name="corrections"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = CaseNoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-happened_on", "-recorded_at", "-pk"]
+        indexes = [models.Index(fields=["learner", "-happened_on"])]
+
+    def __str__(self) -> str:
+        return f"Case note {self.pk}"
+
+    @property
+    def recorded_late(self) -> bool:
+        """Written more than a day after the day it is about (audit.late_entries)."""
+        return is_late(self.happened_on, self.recorded_at)
+
+    def clean(self) -> None:
+        errors = {}
+        if self.happened_on is not None:
+            if self.happened_on > timezone.localdate():
+                errors["happened_on"] = "The date of the note must be today or earlier"
+            elif self.learner_id is not None and self.happened_on < self.learner.joined_on:
+                errors["happened_on"] = "The date of the note must be on or after the date joined"
+        if self.corrects_id is not None:
+            if self.corrects.learner_id != self.learner_id:
+                errors["corrects"] = "A correction must be about the same learner"
+            elif self.corrects.corrects_id is not None:
+                errors["corrects"] = "Correct the original note, not a correction"
+        if errors:
+            raise ValidationError(errors)
 
 
 # --- The intake interview -------------------------------------------------------

@@ -11,12 +11,13 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from django.db import connection, models
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.access import Access, Capability, access_for
 from learners.models import (
+    CaseNote,
     Consent,
     ConsentKind,
     CustodyStatus,
@@ -395,6 +396,48 @@ def standing_consents(learner: Learner) -> dict[str, Consent]:
     return {c.kind: c for c in consents_for_learner(learner).filter(withdrawn_on__isnull=True)}
 
 
+@dataclass(frozen=True)
+class ConsentChange:
+    kind: str
+    label: str
+    given: bool
+    on: dt.date
+    recorded_by: Any
+    recorded_at: dt.datetime | None
+
+
+def consent_history(learner: Learner) -> list[ConsentChange]:
+    """Every consent given and withdrawn, newest first, with who recorded it."""
+    changes = []
+    for consent in Consent.objects.filter(learner=learner).select_related(
+        "recorded_by", "withdrawal_recorded_by"
+    ):
+        label = consent.get_kind_display()
+        changes.append(
+            ConsentChange(
+                consent.kind,
+                label,
+                True,
+                consent.given_on,
+                consent.recorded_by,
+                consent.recorded_at,
+            )
+        )
+        if consent.withdrawn_on is not None:
+            changes.append(
+                ConsentChange(
+                    consent.kind,
+                    label,
+                    False,
+                    consent.withdrawn_on,
+                    consent.withdrawal_recorded_by,
+                    consent.withdrawal_recorded_at,
+                )
+            )
+    epoch = dt.datetime.min.replace(tzinfo=dt.UTC)
+    return sorted(changes, key=lambda c: (c.on, c.recorded_at or epoch, not c.given), reverse=True)
+
+
 def transfers_for_learner(learner: Learner) -> QuerySet[Transfer]:
     return Transfer.objects.filter(learner=learner).select_related(
         "from_prison", "to_prison", "recorded_by"
@@ -416,3 +459,34 @@ def import_run_for_user(user, pk: int) -> ImportRun:
         return ImportRun.objects.get(pk=pk, uploaded_by=user)
     except (ImportRun.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("No import found.") from exc
+
+
+# --- Case notes ---------------------------------------------------------------------
+
+
+def case_notes_for_user(user, *, learner: Learner) -> QuerySet[CaseNote]:
+    """The case notes of a learner the caller fetched through `learner_for_user`,
+    newest first, each with its corrections (oldest first). Restricted notes only
+    for roles that see restricted notes; 403 for roles that cannot read the record."""
+    access = access_for(user)
+    access.require(Capability.VIEW_LEARNER_RECORD)
+    visible = CaseNote.objects.visible_to(access)
+    return (
+        visible.filter(learner=learner, corrects__isnull=True)
+        .select_related("recorded_by")
+        .prefetch_related(
+            Prefetch(
+                "corrections",
+                queryset=visible.select_related("recorded_by").order_by("recorded_at", "pk"),
+            )
+        )
+    )
+
+
+def case_note_for_user(user, *, learner: Learner, pk: int) -> CaseNote:
+    """One case note (an original, not a correction) of the learner, or Http404 if
+    the user may not see it."""
+    try:
+        return case_notes_for_user(user, learner=learner).get(pk=pk)
+    except (CaseNote.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("No case note found.") from exc

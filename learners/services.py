@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.access import Capability, access_for
 from accounts.models import Prison, Role, User
 from audit.actions import Action
+from audit.late_entries import happened_at
 from audit.services import audit_record
 from learners import events
 from learners.models import (
@@ -22,6 +23,7 @@ from learners.models import (
     GRADUATION_REFUSED,
     INTAKE_FIELDS,
     RESTRICTED_FIELDS,
+    CaseNote,
     Consent,
     ConsentKind,
     CourseStatus,
@@ -144,11 +146,13 @@ def learner_status_move(
     audit: bool = True,
     kind: str = TimelineKind.STATUS,
     summary: str = "",
+    on: dt.date | None = None,
 ) -> StatusChange:
     """Move a status along its allowed transitions, with a StatusChange, a timeline
     entry and an audit event. The caller has already checked the actor may do the
     thing that causes the move (a regional manager's status page, a tutor's module
-    completion that graduates the learner, a release)."""
+    completion that graduates the learner, a release). `on` is the day the move
+    happened (a release), if not today: the timeline entry goes on that day."""
     attribute, transitions, choices = {
         StatusField.COURSE: ("course_status", COURSE_TRANSITIONS, CourseStatus),
         StatusField.CUSTODY: ("custody_status", CUSTODY_TRANSITIONS, CustodyStatus),
@@ -183,6 +187,7 @@ def learner_status_move(
         ),
         actor=actor,
         obj=change,
+        occurred_at=happened_at(on) if on is not None else None,
     )
     if audit:
         audit_record(
@@ -349,48 +354,87 @@ def learner_regional_manager_take_on(*, actor, learner: Learner) -> Learner:
 
 def _consents_apply(*, actor, learner: Learner, wanted: dict[str, dt.date | None]) -> list[str]:
     """Bring standing consents in line with `wanted` (kind -> date given, or None
-    for not given). A withdrawal dates the standing row; a new grant is a new row."""
+    for not given), from the intake form, through the consent services: a
+    withdrawal is dated today (the consents page takes an earlier date)."""
     standing = {
         c.kind: c for c in Consent.objects.filter(learner=learner, withdrawn_on__isnull=True)
     }
-    today = timezone.localdate()
     changes = []
-    published: list[tuple[str, bool]] = []
     for kind, given_on in wanted.items():
         current = standing.get(kind)
         label = ConsentKind(kind).label
         if given_on is None and current is not None:
-            current.withdrawn_on = max(today, current.given_on)
-            current.save(update_fields=["withdrawn_on"])
+            consent_withdraw(actor=actor, consent=current)
             changes.append(f"{label}: withdrawn")
-            published.append((kind, False))
         elif given_on is not None and current is None:
-            Consent.objects.create(learner=learner, kind=kind, given_on=given_on, recorded_by=actor)
+            consent_give(actor=actor, learner=learner, kind=kind, given_on=given_on)
             changes.append(f"{label}: given")
-            published.append((kind, True))
         elif given_on is not None and current is not None and current.given_on != given_on:
+            errors = current.date_errors("given_on", given_on)
+            if errors:
+                raise ValidationError(errors)
             current.given_on = given_on
             current.save(update_fields=["given_on"])
-            changes.append(f"{label}: date corrected")
-    for change in changes:
-        timeline_record(learner=learner, kind=TimelineKind.CONSENT, summary=change, actor=actor)
-    for kind, given in published:
-        events.publish(
-            events.ConsentChanged(
-                learner_id=learner.pk, actor_id=_actor_id(actor), kind=kind, given=given
+            timeline_record(
+                learner=learner,
+                kind=TimelineKind.CONSENT,
+                summary=f"{label}: date corrected",
+                actor=actor,
             )
-        )
+            changes.append(f"{label}: date corrected")
     return changes
 
 
 @transaction.atomic
+def consent_give(*, actor, learner: Learner, kind: str, given_on: dt.date) -> Consent:
+    """Record a consent the learner gave on `given_on` (a new row: a consent given
+    again after a withdrawal starts a new history line)."""
+    _require(actor, Capability.CHANGE_LEARNER, learner.prison_id)
+    if Consent.objects.filter(learner=learner, kind=kind, withdrawn_on__isnull=True).exists():
+        raise ValidationError({"given_on": "This consent is already given"})
+    consent = Consent(learner=learner, kind=kind, given_on=given_on, recorded_by=actor)
+    errors = consent.date_errors("given_on", given_on)
+    if errors:
+        raise ValidationError(errors)
+    consent.full_clean()
+    consent.save()
+    change_record(
+        actor=actor,
+        action=Action.CONSENT_GIVE,
+        learner=learner,
+        obj=consent,
+        summary=f"{consent.get_kind_display()}: given",
+        kind=TimelineKind.CONSENT,
+        occurred_at=happened_at(given_on),
+        detail={"kind": kind},
+    )
+    events.publish(
+        events.ConsentChanged(
+            learner_id=learner.pk, actor_id=_actor_id(actor), kind=kind, given=True
+        )
+    )
+    return consent
+
+
+@transaction.atomic
 def consent_withdraw(*, actor, consent: Consent, withdrawn_on: dt.date | None = None) -> Consent:
+    """The learner withdrew a consent on `withdrawn_on` (today if not given). It
+    takes effect at once whatever the date: a withdrawn consent to share with the
+    OMU stops the prison's OMU seeing the learner from this moment (the selectors
+    read standing consents). Publishes ConsentChanged and ConsentWithdrawn."""
     _require(actor, Capability.CHANGE_LEARNER, consent.learner.prison_id)
+    consent = Consent.objects.select_for_update().select_related("learner").get(pk=consent.pk)
     if consent.withdrawn_on is not None:
         return consent
-    consent.withdrawn_on = withdrawn_on or timezone.localdate()
-    consent.full_clean(exclude=["recorded_by"])
-    consent.save(update_fields=["withdrawn_on"])
+    withdrawn_on = withdrawn_on or max(timezone.localdate(), consent.given_on)
+    errors = consent.date_errors("withdrawn_on", withdrawn_on)
+    if errors:
+        raise ValidationError(errors)
+    consent.withdrawn_on = withdrawn_on
+    consent.withdrawal_recorded_by = actor if _actor_id(actor) else None
+    consent.withdrawal_recorded_at = timezone.now()
+    consent.full_clean(exclude=["recorded_by", "withdrawal_recorded_by"])
+    consent.save(update_fields=["withdrawn_on", "withdrawal_recorded_by", "withdrawal_recorded_at"])
     change_record(
         actor=actor,
         action=Action.CONSENT_WITHDRAW,
@@ -398,17 +442,82 @@ def consent_withdraw(*, actor, consent: Consent, withdrawn_on: dt.date | None = 
         obj=consent,
         summary=f"{consent.get_kind_display()}: withdrawn",
         kind=TimelineKind.CONSENT,
+        occurred_at=happened_at(withdrawn_on),
         detail={"kind": consent.kind},
     )
+    actor_id = _actor_id(actor)
     events.publish(
         events.ConsentChanged(
-            learner_id=consent.learner_id,
-            actor_id=_actor_id(actor),
-            kind=consent.kind,
-            given=False,
+            learner_id=consent.learner_id, actor_id=actor_id, kind=consent.kind, given=False
+        )
+    )
+    events.publish(
+        events.ConsentWithdrawn(
+            learner_id=consent.learner_id, actor_id=actor_id, kind=consent.kind, on=withdrawn_on
         )
     )
     return consent
+
+
+# --- Case notes ----------------------------------------------------------------------
+
+
+def _case_note_save(*, actor, note: CaseNote, action: Action, summary: str) -> CaseNote:
+    if note.restricted and not access_for(actor).sees_restricted:
+        raise PermissionDenied("Your role cannot record restricted notes.")
+    note.full_clean()
+    note.save()
+    change_record(
+        actor=actor,
+        action=action,
+        learner=note.learner,
+        obj=note,
+        summary=summary,
+        kind=TimelineKind.CASE_NOTE,
+        occurred_at=happened_at(note.happened_on),
+        restricted=note.restricted,
+        detail={"restricted": note.restricted},
+    )
+    return note
+
+
+@transaction.atomic
+def case_note_add(
+    *, actor, learner: Learner, happened_on: dt.date, text: str, restricted: bool
+) -> CaseNote:
+    """A dated case note, restricted (health, recovery, offending behaviour) or not."""
+    _require(actor, Capability.CHANGE_LEARNER, learner.prison_id)
+    note = CaseNote(
+        learner=learner,
+        happened_on=happened_on,
+        text=text,
+        restricted=restricted,
+        recorded_by=actor,
+    )
+    return _case_note_save(
+        actor=actor, note=note, action=Action.CASE_NOTE_ADD, summary=f"Case note: {text}"
+    )
+
+
+@transaction.atomic
+def case_note_correct(*, actor, note: CaseNote, text: str) -> CaseNote:
+    """Put a case note right: a new note pointing at it, of the same date and the
+    same restriction. The original is kept as it was (see CaseNote)."""
+    _require(actor, Capability.CHANGE_LEARNER, note.learner.prison_id)
+    correction = CaseNote(
+        learner=note.learner,
+        happened_on=note.happened_on,
+        text=text,
+        restricted=note.restricted,
+        corrects=note,
+        recorded_by=actor,
+    )
+    return _case_note_save(
+        actor=actor,
+        note=correction,
+        action=Action.CASE_NOTE_CORRECT,
+        summary=f"Case note corrected: {text}",
+    )
 
 
 # --- The intake interview -----------------------------------------------------------

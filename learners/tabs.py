@@ -35,6 +35,7 @@ LEARNER_TABS: tuple[LearnerTab, ...] = (
         "resettlement:release_overview",
         Capability.VIEW_LEARNER_RECORD,
     ),
+    LearnerTab("case_notes", "Case notes", "learners:case_notes", Capability.VIEW_LEARNER_RECORD),
     LearnerTab("timeline", "Timeline", "learners:timeline", Capability.VIEW_LEARNER_RECORD),
     LearnerTab("privacy", "Data protection", "privacy:learner", Capability.MAKE_REPORTS),
 )

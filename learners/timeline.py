@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.access import access_for
 from audit.actions import Action
+from audit.late_entries import late_detail
 from audit.models import AuditEvent
 from audit.services import audit_record
 from learners.models import Learner, TimelineEvent
@@ -34,6 +35,7 @@ def timeline_record(
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         occurred_at=occurred_at or timezone.now(),
+        recorded_at=timezone.now(),
         restricted=restricted,
     )
 
@@ -67,7 +69,9 @@ def change_record(
     """One record of a change to a learner: its timeline entry (when there is a
     `summary` for the learner page) and its audit event, written together, both
     named from the one vocabulary (`audit.actions.Action`). `obj` is the record
-    changed; `timeline_obj` the one the timeline entry points at, if different."""
+    changed; `timeline_obj` the one the timeline entry points at, if different.
+    `occurred_at` is when it happened, if not now: a change recorded more than a
+    day later keeps that day in the audit detail, so the trail says it was late."""
     if summary:
         timeline_record(
             learner=learner,
@@ -79,5 +83,9 @@ def change_record(
             restricted=restricted,
         )
     return audit_record(
-        actor=actor, action=Action(action).value, obj=obj, learner_id=learner.pk, detail=detail
+        actor=actor,
+        action=Action(action).value,
+        obj=obj,
+        learner_id=learner.pk,
+        detail={**(detail or {}), **late_detail(occurred_at)},
     )

@@ -20,4 +20,13 @@ urlpatterns = [
     path("<int:pk>/timeline/", views.timeline, name="timeline"),
     path("<int:pk>/status/<str:field>/", views.status_change, name="status_change"),
     path("<int:pk>/transfer/", views.transfer, name="transfer"),
+    path("<int:pk>/consents/", views.consents, name="consents"),
+    path("<int:pk>/consents/<str:kind>/", views.consent_change, name="consent_change"),
+    path("<int:pk>/case-notes/", views.case_notes, name="case_notes"),
+    path("<int:pk>/case-notes/new/", views.case_note_new, name="case_note_new"),
+    path(
+        "<int:pk>/case-notes/<int:note_pk>/correction/",
+        views.case_note_correction,
+        name="case_note_correction",
+    ),
 ]

@@ -17,6 +17,10 @@ from accounts.kept_answers import restored_answers
 from audit.services import audit_record
 from learners.forms import (
     CaseloadFilterForm,
+    CaseNoteCorrectionForm,
+    CaseNoteForm,
+    ConsentGiveForm,
+    ConsentWithdrawForm,
     EnrolmentForm,
     GoalFormSet,
     ImportCommitForm,
@@ -37,6 +41,7 @@ from learners.imports import (
 from learners.models import (
     INTAKE_FIELDS,
     RESTRICTED_FIELDS,
+    ConsentKind,
     ImportStatus,
     Learner,
     StatusField,
@@ -44,7 +49,10 @@ from learners.models import (
 )
 from learners.selectors import (
     CASELOAD_SORTS,
+    case_note_for_user,
+    case_notes_for_user,
     caseload_for_user,
+    consent_history,
     consents_for_learner,
     goals_for_learner,
     has_intake,
@@ -60,6 +68,10 @@ from learners.selectors import (
 )
 from learners.services import (
     TransitionRefused,
+    case_note_add,
+    case_note_correct,
+    consent_give,
+    consent_withdraw,
     intake_save,
     learner_change_course_status,
     learner_change_custody_status,
@@ -328,6 +340,133 @@ def timeline(request, pk: int):
             else "",
             "next_url": _with(request.GET, page=page.next_page_number()) if page.has_next() else "",
         },
+    )
+
+
+# --- Consents ------------------------------------------------------------------------
+
+
+@require_GET
+def consents(request, pk: int):
+    learner = learner_for_user(request.user, pk)
+    standing = standing_consents(learner)
+    _audit_view(request, learner, "consents")
+    return render(
+        request,
+        "learners/consents.html",
+        {
+            "learner": learner,
+            "kinds": [
+                {"value": value, "label": label, "consent": standing.get(value)}
+                for value, label in ConsentKind.choices
+            ],
+            "history": consent_history(learner),
+            "can_change": access_for(request.user).can(Capability.CHANGE_LEARNER),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def consent_change(request, pk: int, kind: str):
+    learner = learner_for_user(request.user, pk, capability=Capability.CHANGE_LEARNER)
+    if kind not in ConsentKind.values:
+        raise Http404("No such consent.")
+    standing = standing_consents(learner).get(kind)
+    data = request.POST if request.method == "POST" else None
+    form = ConsentWithdrawForm(data) if standing is not None else ConsentGiveForm(data)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if standing is not None:
+                consent_withdraw(
+                    actor=request.user,
+                    consent=standing,
+                    withdrawn_on=form.cleaned_data["withdrawn_on"],
+                )
+            else:
+                consent_give(
+                    actor=request.user,
+                    learner=learner,
+                    kind=kind,
+                    given_on=form.cleaned_data["given_on"],
+                )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            done = "withdrawn" if standing is not None else "given"
+            messages.success(request, f"Consent {done}: {ConsentKind(kind).label.lower()}.")
+            return redirect("learners:consents", pk=learner.pk)
+    _audit_view(request, learner, "consent_change")
+    return render(
+        request,
+        "learners/consent_change.html",
+        {
+            "learner": learner,
+            "form": form,
+            "label": ConsentKind(kind).label,
+            "standing": standing,
+            "is_omu_sharing": kind == ConsentKind.SHARE_WITH_OMU,
+        },
+    )
+
+
+# --- Case notes ----------------------------------------------------------------------
+
+
+@require_GET
+def case_notes(request, pk: int):
+    learner = learner_for_user(request.user, pk)
+    notes = case_notes_for_user(request.user, learner=learner)
+    page = Paginator(notes, PAGE_SIZE).get_page(request.GET.get("page"))
+    _audit_view(request, learner, "case_notes")
+    return render(
+        request,
+        "learners/case_notes.html",
+        {
+            "learner": learner,
+            "page": page,
+            "can_change": access_for(request.user).can(Capability.CHANGE_LEARNER),
+            "previous_url": _with(request.GET, page=page.previous_page_number())
+            if page.has_previous()
+            else "",
+            "next_url": _with(request.GET, page=page.next_page_number()) if page.has_next() else "",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_note_new(request, pk: int):
+    learner = learner_for_user(request.user, pk, capability=Capability.CHANGE_LEARNER)
+    form = CaseNoteForm(request.POST if request.method == "POST" else None, learner=learner)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_note_add(actor=request.user, learner=learner, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "The case note is added.")
+            return redirect("learners:case_notes", pk=learner.pk)
+    _audit_view(request, learner, "case_note_new")
+    return render(request, "learners/case_note_new.html", {"learner": learner, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def case_note_correction(request, pk: int, note_pk: int):
+    learner = learner_for_user(request.user, pk, capability=Capability.CHANGE_LEARNER)
+    note = case_note_for_user(request.user, learner=learner, pk=note_pk)
+    form = CaseNoteCorrectionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_note_correct(actor=request.user, note=note, text=form.cleaned_data["text"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "The correction is added.")
+            return redirect("learners:case_notes", pk=learner.pk)
+    _audit_view(request, learner, "case_note_correction")
+    return render(
+        request,
+        "learners/case_note_correction.html",
+        {"learner": learner, "note": note, "form": form},
     )
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.access import Capability, access_for
 from accounts.models import Role
 from audit.actions import Action
+from audit.late_entries import happened_at, late_detail
 from audit.services import audit_record
 from learners import events
 from learners.models import CourseStatus, CustodyStatus, Learner, StatusField, TimelineKind
@@ -335,13 +336,20 @@ def release_record(
         audit=False,
         kind=TimelineKind.RELEASE,
         summary=f"Released on {release.get_release_type_display().lower()} to {area}",
+        on=released_on,
     )
     release.save()
     FollowUp.objects.bulk_create(
         FollowUp(release=release, learner=learner, months=months, due_on=due_on)
         for months, due_on in follow_up_schedule(released_on)
     )
-    audit_record(actor=actor, action=Action.RELEASE_RECORD, obj=release, learner_id=learner.pk)
+    audit_record(
+        actor=actor,
+        action=Action.RELEASE_RECORD,
+        obj=release,
+        learner_id=learner.pk,
+        detail=late_detail(released_on),
+    )
     events.publish(
         events.ReleaseRecorded(
             learner_id=learner.pk, actor_id=actor.pk, release_id=release.pk, on=released_on
@@ -370,6 +378,7 @@ def custody_return(*, actor, learner: Learner, returned_on: dt.date, reason: str
         reason=reason or f"Returned to custody on {returned_on:%d %B %Y}",
         audit=False,
         summary=f"Returned to custody on {returned_on:%d %B %Y}",
+        on=returned_on,
     )
     release.returned_to_custody_on = returned_on
     release.full_clean()
@@ -390,7 +399,13 @@ def custody_return(*, actor, learner: Learner, returned_on: dt.date, reason: str
             kind=OutcomeKind.RETURNED_TO_CUSTODY,
         )
         FollowUp.objects.filter(pk__in=[f.pk for f in open_follow_ups[1:]]).delete()
-    audit_record(actor=actor, action=Action.RELEASE_RETURN, obj=release, learner_id=learner.pk)
+    audit_record(
+        actor=actor,
+        action=Action.RELEASE_RETURN,
+        obj=release,
+        learner_id=learner.pk,
+        detail=late_detail(returned_on),
+    )
     events.publish(
         events.ReturnedToCustody(
             learner_id=learner.pk, actor_id=actor.pk, release_id=release.pk, on=returned_on
@@ -443,6 +458,7 @@ def follow_up_record(
         obj=follow_up,
         summary=f"{follow_up.months}-month follow-up recorded: {labels}",
         kind=TimelineKind.OUTCOME,
+        occurred_at=happened_at(confirmed_on),
         detail={"kinds": [row.kind for row in rows]},
     )
     return follow_up
@@ -461,6 +477,7 @@ def support_contact_add(*, actor, learner: Learner, **fields: Any) -> SupportCon
         obj=contact,
         summary=f"Support contact ({contact.get_method_display().lower()})",
         kind=TimelineKind.CONTACT,
+        occurred_at=happened_at(contact.contacted_on),
     )
     return contact
 

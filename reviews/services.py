@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.access import access_for
 from accounts.models import Role
 from audit.actions import Action
+from audit.late_entries import happened_at
 from audit.services import audit_record
 from learners import events
 from learners.models import (
@@ -173,6 +174,7 @@ def _completion_create(
         obj=completion,
         summary=f"Completed {module.track.name}: {module.title}",
         kind=TimelineKind.MODULE,
+        occurred_at=happened_at(completed_on),
         detail={"module": module.pk, "bulk": False},
     )
     graduated = (
@@ -287,6 +289,7 @@ def pause_start(
         obj=pause,
         summary=f"Reviews paused: {pause.get_reason_display().lower()}",
         kind=TimelineKind.PAUSE,
+        occurred_at=happened_at(started_on),
         restricted=reason == "health",
         detail={},
     )
@@ -314,6 +317,7 @@ def pause_end(*, actor, pause: ReviewPause, ended_on: dt.date) -> ReviewPause:
         obj=pause,
         summary="Reviews resumed",
         kind=TimelineKind.PAUSE,
+        occurred_at=happened_at(ended_on),
         restricted=pause.reason == "health",
     )
     schedule_refresh(learner)
@@ -431,6 +435,7 @@ def review_save(
             summary=f"{'Pre-release review' if review.pre_release else 'Progress review'} held"
             f" ({review.get_rag_display().split(':')[0].lower()})",
             kind=TimelineKind.REVIEW,
+            occurred_at=happened_at(review.held_on),
         )
         schedule_refresh(learner)
         events.publish(

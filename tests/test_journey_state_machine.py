@@ -32,7 +32,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from accounts.access import access_for
+from accounts.access import Capability, access_for
 from accounts.models import Role, User
 from audit.models import AuditEvent
 from learners.models import (
@@ -43,7 +43,9 @@ from learners.models import (
     Learner,
     TimelineEvent,
 )
+from learners.selectors import learner_list_for_user
 from learners.services import (
+    consent_give,
     consent_withdraw,
     intake_save,
     learner_change_course_status,
@@ -92,6 +94,7 @@ class Staff:
             p.pk: UserFactory(role=Role.REGIONAL_MANAGER, prisons=[p]) for p in self.prisons
         }
         self.tutors = {p.pk: UserFactory(role=Role.TUTOR, prisons=[p]) for p in self.prisons}
+        self.omus = {p.pk: UserFactory(role=Role.OMU, prisons=[p]) for p in self.prisons}
         self.director = UserFactory(role=Role.DIRECTOR)
         track = TrackFactory(name="Web foundations")
         self.modules = [
@@ -305,17 +308,32 @@ class Journey(RuleBasedStateMachine):
             )
         )
 
-    @rule()
-    def withdraw_consent(self):
+    @rule(days_ago=st.integers(min_value=0, max_value=20))
+    def withdraw_consent(self, days_ago):
+        """On the consents page, possibly dated earlier (refused before the grant)."""
         consent = Consent.objects.filter(
             learner=self.learner, kind=ConsentKind.SHARE_WITH_OMU, withdrawn_on__isnull=True
         ).first()
         if consent is not None:
             self.change(
                 lambda: consent_withdraw(
-                    actor=self.manager(self.learner.prison_id), consent=consent
+                    actor=self.manager(self.learner.prison_id),
+                    consent=consent,
+                    withdrawn_on=self.today() - dt.timedelta(days=days_ago),
                 )
             )
+
+    @rule(days_ago=st.integers(min_value=0, max_value=20))
+    def give_consent(self, days_ago):
+        """On the consents page (refused before the learner joined, or if standing)."""
+        self.change(
+            lambda: consent_give(
+                actor=self.manager(self.learner.prison_id),
+                learner=self.learner,
+                kind=ConsentKind.SHARE_WITH_OMU,
+                given_on=self.today() - dt.timedelta(days=days_ago),
+            )
+        )
 
     @rule()
     def follow_up(self):
@@ -378,6 +396,19 @@ class Journey(RuleBasedStateMachine):
             if finding.learner_id == learner.pk:
                 recipient = User.objects.get(pk=finding.recipient_id)
                 assert access_for(recipient).covers_prison(learner.prison_id)
+
+    @invariant()
+    def the_omu_see_the_learner_exactly_while_sharing_consent_stands(self):
+        omu = self.staff.omus[self.learner.prison_id]
+        sees = (
+            learner_list_for_user(omu, capability=Capability.VIEW_LEARNER_IDENTITY)
+            .filter(pk=self.learner.pk)
+            .exists()
+        )
+        standing = Consent.objects.filter(
+            learner=self.learner, kind=ConsentKind.SHARE_WITH_OMU, withdrawn_on__isnull=True
+        ).exists()
+        assert sees == standing
 
     @invariant()
     def a_released_learner_has_a_release_and_follow_ups(self):

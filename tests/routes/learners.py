@@ -1,4 +1,4 @@
-from learners.models import ImportRun, IntakeInterview, IntakeRestricted
+from learners.models import CaseNote, ImportRun, IntakeInterview, IntakeRestricted
 from tests.routes import Route, Who, everyone
 
 # Pages about one learner at `world.prison`: the learner record roles see it,
@@ -23,6 +23,15 @@ def build(world) -> None:
         "BAD,Jo,Bloggs,1990-01-01,HMI,2024-01-01\n",
         row_count=1,
         error_count=1,
+    )
+    # A restricted case note (issue 17 item 9): the crawl plants markers in it and
+    # checks that tutors and OMU staff never see them.
+    world.extra["case_note"] = CaseNote.objects.create(
+        learner=world.learner,
+        happened_on=world.learner.joined_on,
+        text="Spoke about his recovery plan.",
+        restricted=True,
+        recorded_by=world.users[Who.RM],
     )
 
 
@@ -69,6 +78,23 @@ ROUTES = [
         kwargs=lambda world: {"pk": world.learner.pk, "field": "course"},
     ),
     Route("learners:transfer", get=LEARNER_CHANGE, post=LEARNER_CHANGE, kwargs=_learner),
+    # Consents (issue 17 item 1): read like the record, changed by regional managers.
+    Route("learners:consents", get=LEARNER_PAGE, kwargs=_learner),
+    Route(
+        "learners:consent_change",
+        get=LEARNER_CHANGE,
+        post=LEARNER_CHANGE,
+        kwargs=lambda world: {"pk": world.learner.pk, "kind": "share_with_omu"},
+    ),
+    # Case notes (issue 17 item 9): read like the record, written by regional managers.
+    Route("learners:case_notes", get=LEARNER_PAGE, kwargs=_learner),
+    Route("learners:case_note_new", get=LEARNER_CHANGE, post=LEARNER_CHANGE, kwargs=_learner),
+    Route(
+        "learners:case_note_correction",
+        get=LEARNER_CHANGE,
+        post=LEARNER_CHANGE,
+        kwargs=lambda world: {"pk": world.learner.pk, "note_pk": world.extra["case_note"].pk},
+    ),
 ]
 ROUTES.append(
     # Regional managers take on learners at their prisons who have none (issue 12).
