@@ -43,6 +43,7 @@ from resettlement.models import (
     PlanShareLog,
     Release,
     ResettlementPlan,
+    SelfReport,
     ShareEvent,
     SupportContact,
 )
@@ -312,6 +313,7 @@ def release_record(
     release_type: str,
     area: str,
     support_agreed: str = "",
+    contact_email: str = "",
 ) -> Release:
     """Release: custody status to released, reviews stop (no next review due) and
     the follow-ups at 1, 3, 6, 12 and 24 months are scheduled."""
@@ -323,6 +325,7 @@ def release_record(
         release_type=release_type,
         area=area,
         support_agreed=support_agreed,
+        contact_email=contact_email,
         recorded_by=actor,
     )
     release.full_clean()
@@ -435,7 +438,15 @@ def follow_up_record(
         row.full_clean(validate_unique=False)
         rows.append(row)
     Outcome.objects.bulk_create(rows)
+    # What the learner reported counts from now on: the regional manager has
+    # confirmed (or corrected) it by recording the follow-up.
+    confirmed_report = SelfReport.objects.filter(
+        follow_up=follow_up, confirmed_at__isnull=True
+    ).update(confirmed_at=timezone.now(), confirmed_by=actor)
     labels = ", ".join(row.get_kind_display().lower() for row in rows)
+    detail: dict[str, Any] = {"kinds": [row.kind for row in rows]}
+    if confirmed_report:
+        detail["self_report"] = "confirmed"
     change_record(
         actor=actor,
         action=Action.FOLLOW_UP_RECORD,
@@ -443,7 +454,7 @@ def follow_up_record(
         obj=follow_up,
         summary=f"{follow_up.months}-month follow-up recorded: {labels}",
         kind=TimelineKind.OUTCOME,
-        detail={"kinds": [row.kind for row in rows]},
+        detail=detail,
     )
     return follow_up
 
