@@ -112,7 +112,7 @@ class BirthDateForm(forms.Form):
         data = super().clean()
         if self.errors:
             self.errors.clear()
-            raise forms.ValidationError("Enter your date of birth as a real date, like 27 3 1990")
+            raise forms.ValidationError("Enter your date of birth as a real date, like 31 8 1985")
         parts = (data.get("day"), data.get("month"), data.get("year"))
         if not all(parts):
             raise forms.ValidationError("Enter your date of birth: the day, month and year")
@@ -120,7 +120,7 @@ class BirthDateForm(forms.Form):
             data["date_of_birth"] = dt.date(parts[2], parts[1], parts[0])
         except ValueError as exc:
             raise forms.ValidationError(
-                "Enter your date of birth as a real date, like 27 3 1990"
+                "Enter your date of birth as a real date, like 31 8 1985"
             ) from exc
         return data
 
