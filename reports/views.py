@@ -288,7 +288,7 @@ def _own_render(request, template: str, context: dict, status: int = 200) -> Htt
     response = render(request, f"reports/own/{template}.html", context, status=status)
     add_never_cache_headers(response)
     patch_cache_control(response, no_store=True, private=True)
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -354,6 +354,8 @@ def follow_up_record(request, pk: int, follow_up_pk: int):
             kinds=list(self_report.kinds),
             detail=self_report.employer_or_course,
         )
+        if "employed_tech" in self_report.kinds:
+            initial["employer_name"] = self_report.employer_or_course
     elif existing:
         initial["kinds"] = [row.kind for row in existing]
         for row in existing:

@@ -62,7 +62,7 @@ def test_the_link_page_shows_nothing_about_the_learner_before_the_date_of_birth(
     ):
         assert personal not in page
     assert "no-store" in response["Cache-Control"]
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_unknown_expired_used_and_valid_links_look_the_same_until_answered(learner, link_and_token):
