@@ -109,7 +109,7 @@ def impact_rows(figures: FiguresShown) -> Iterator[tuple[object, ...]]:
         yield ("With a follow-up recorded (the denominator)", group.followed_up.text)
         if group.self_reported is not None:
             yield (
-                "Of which reported by the learners themselves, then confirmed",
+                "Of which reported by the learners themselves and then confirmed",
                 group.self_reported.text,
             )
         yield ("Outcome", "Learners", "Share")

@@ -295,3 +295,53 @@ def test_a_follow_up_confirmed_by_staff_first_leaves_the_queue(prison, regional_
     from resettlement.selectors import self_reports_to_confirm_for_user
 
     assert not self_reports_to_confirm_for_user(regional_manager).exists()
+
+
+def _answered(prison, rm, n: int) -> None:
+    learner = released_learner(prison, rm, first_name=f"Sam{n}", prison_number=f"Q{1000 + n}AB")
+    _link, token = sent_link(learner)
+    _submit(token, ANSWERS)
+
+
+def test_the_work_queue_queries_do_not_grow(client, prison, regional_manager):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _answered(prison, regional_manager, 1)
+    client.force_login(regional_manager)
+    client.get(reverse("home"))
+    with CaptureQueriesContext(connection) as one:
+        assert "Sam1" in client.get(reverse("home")).content.decode()
+    for n in range(2, 7):
+        _answered(prison, regional_manager, n)
+    with CaptureQueriesContext(connection) as six:
+        assert "Sam6" in client.get(reverse("home")).content.decode()
+    assert len(six) <= len(one)
+
+
+def test_the_dashboard_and_csv_say_how_many_outcomes_were_self_reported(
+    client, prison, regional_manager, director
+):
+    for n in range(6):
+        learner = released_learner(
+            prison, regional_manager, first_name=f"Ali{n}", prison_number=f"R{2000 + n}CD"
+        )
+        _link, token = sent_link(learner)
+        _submit(token, ANSWERS)
+        services.follow_up_record(
+            actor=regional_manager,
+            follow_up=first_follow_up(learner),
+            confirmed_on=timezone.localdate(),
+            source="learner",
+            outcomes=[{"kind": "education"}],
+        )
+    client.force_login(director)
+    exact = client.get(reverse("reports:dashboard") + "?figures=exact").content.decode()
+    assert "reported by the learners themselves and confirmed by a regional manager" in exact
+    assert 'data-testid="self-reported-2">6<' in exact
+    # What leaves the organisation is rounded like every other count.
+    released = client.get(reverse("reports:dashboard")).content.decode()
+    assert 'data-testid="self-reported-2">5<' in released
+    response = client.get(reverse("reports:impact_csv"))
+    csv = b"".join(response.streaming_content).decode()
+    assert "Of which reported by the learners themselves and then confirmed,5\r\n" in csv
