@@ -63,14 +63,22 @@ def link_url(token: str) -> str:
     return site_url() + reverse("own:start", kwargs={"token": token})
 
 
-def invitation_message(*, to: str, token: str, months: int | None, days: int) -> LearnerMessage:
+TEMPLATES = {"self_report": "learner_invitation", "progress": "learner_progress_link"}
+
+
+def invitation_message(
+    *, to: str, token: str, months: int | None, days: int, purpose: str = "self_report"
+) -> LearnerMessage:
+    """The message carrying a link: an invitation to say how they are doing, or
+    (after their answers were confirmed) a link to their own progress."""
+    template = TEMPLATES[purpose]
     context = {"url": link_url(token), "months": months, "days": days}
     subject = " ".join(
-        render_to_string("notifications/email/learner_invitation_subject.txt", context).split()
+        render_to_string(f"notifications/email/{template}_subject.txt", context).split()
     )
     return LearnerMessage(
         to=to,
         subject=subject,
-        text=render_to_string("notifications/email/learner_invitation.txt", context),
-        html=render_to_string("notifications/email/learner_invitation.html", context),
+        text=render_to_string(f"notifications/email/{template}.txt", context),
+        html=render_to_string(f"notifications/email/{template}.html", context),
     )

@@ -149,7 +149,11 @@ def deliver_learner_invitation(self, link_id: int) -> str:
         return "nothing to do"
     sender = learner_messages.backend()
     message = learner_messages.invitation_message(
-        to=claimed.to, token=claimed.token, months=claimed.months, days=self_reports.link_days()
+        to=claimed.to,
+        token=claimed.token,
+        months=claimed.months,
+        days=self_reports.link_days(),
+        purpose=claimed.purpose,
     )
     try:
         sender.send(message)

@@ -131,6 +131,24 @@ def self_report_invitations_create(*, today: dt.date | None = None) -> list[int]
     )
 
 
+def progress_link_create(*, learner_id: int, follow_up_id: int) -> int | None:
+    """A follow-on link to the learner's own progress page, after their answers
+    were confirmed: None when they may not be contacted (no standing consent, no
+    contact email). One per confirmed follow-up."""
+    follow_up = FollowUp.objects.select_related("release").get(pk=follow_up_id)
+    consent = Consent.objects.filter(
+        learner_id=learner_id,
+        kind=ConsentKind.CONTACT_AFTER_RELEASE,
+        withdrawn_on__isnull=True,
+    ).exists()
+    if not consent or not follow_up.release.contact_email:
+        return None
+    link, _created = LearnerLink.objects.get_or_create(
+        learner_id=learner_id, follow_up=follow_up, purpose=LinkPurpose.PROGRESS
+    )
+    return link.pk if link.sent_at is None else None
+
+
 @dataclass(frozen=True)
 class ClaimedLink:
     link_id: int
@@ -163,10 +181,11 @@ def link_claim(*, link_id: int) -> ClaimedLink | None:
             withdrawn_on__isnull=True,
         ).exists()
         to = follow_up.release.contact_email if follow_up else ""
+        answered = link.purpose == LinkPurpose.SELF_REPORT and follow_up.confirmed_on is not None
         if (
             not consent
             or not to
-            or (follow_up is not None and follow_up.confirmed_on is not None)
+            or answered
             or (follow_up is not None and follow_up.release.returned_to_custody_on is not None)
         ):
             # Nothing to send now: the claim is let go and the token forgotten.

@@ -456,6 +456,12 @@ def follow_up_record(
         kind=TimelineKind.OUTCOME,
         detail=detail,
     )
+    if confirmed_report:
+        events.publish(
+            events.SelfReportConfirmed(
+                learner_id=follow_up.learner_id, actor_id=actor.pk, follow_up_id=follow_up.pk
+            )
+        )
     return follow_up
 
 

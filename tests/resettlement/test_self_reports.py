@@ -4,6 +4,7 @@ the form, the regional manager's confirmation, and the figures."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.urls import reverse
 from django.utils import timezone
@@ -345,3 +346,57 @@ def test_the_dashboard_and_csv_say_how_many_outcomes_were_self_reported(
     response = client.get(reverse("reports:impact_csv"))
     csv = b"".join(response.streaming_content).decode()
     assert "Of which reported by the learners themselves and then confirmed,5\r\n" in csv
+
+
+def test_a_confirmed_answer_sends_a_follow_on_link_to_the_learners_own_progress(
+    prison, regional_manager, mailoutbox, settings
+):
+    from notifications.models import OutboxMessage
+    from notifications.tasks import LEARNER_INVITATION_TASK, deliver_learner_invitation
+
+    settings.SITE_URL = "https://learners.code4000.example"
+    learner = released_learner(prison, regional_manager)
+    _link, token = sent_link(learner)
+    _submit(token, ANSWERS)
+    services.follow_up_record(
+        actor=regional_manager,
+        follow_up=first_follow_up(learner),
+        confirmed_on=timezone.localdate(),
+        source="learner",
+        outcomes=[{"kind": "education"}],
+    )
+    progress = LearnerLink.objects.get(learner=learner, purpose="progress")
+    queued = OutboxMessage.objects.get(task_name=LEARNER_INVITATION_TASK)
+    assert queued.args == [progress.pk]
+    assert deliver_learner_invitation.apply(args=[progress.pk]).get() == "sent"
+    [message] = mailoutbox
+    assert message.subject == "Code4000: your progress"
+    [url] = re.findall(r"https://learners\.code4000\.example(/you/[A-Za-z0-9_-]+/)", message.body)
+    client = StaffClient()
+    response = client.post(url, birth_post())
+    assert response["Location"] == reverse("own:progress")
+    assert client.get(reverse("own:progress")).status_code == 200
+    # Recording the follow-up again (a correction) sends nothing more.
+    services.follow_up_record(
+        actor=regional_manager,
+        follow_up=first_follow_up(learner),
+        confirmed_on=timezone.localdate(),
+        source="learner",
+        outcomes=[{"kind": "training"}],
+    )
+    assert OutboxMessage.objects.filter(task_name=LEARNER_INVITATION_TASK).count() == 1
+
+
+def test_no_follow_on_link_without_consent(prison, regional_manager):
+    learner = released_learner(prison, regional_manager)
+    _link, token = sent_link(learner)
+    _submit(token, ANSWERS)
+    Consent.objects.filter(learner=learner).update(withdrawn_on=timezone.localdate())
+    services.follow_up_record(
+        actor=regional_manager,
+        follow_up=first_follow_up(learner),
+        confirmed_on=timezone.localdate(),
+        source="learner",
+        outcomes=[{"kind": "education"}],
+    )
+    assert not LearnerLink.objects.filter(purpose="progress").exists()
