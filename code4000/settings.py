@@ -165,6 +165,19 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_RESET_TIMEOUT = 3600
 PASSWORD_RESET_LIMIT_PER_ACCOUNT = 3
 PASSWORD_RESET_LIMIT_PER_ADDRESS = 10
+# Links sent to released learners (issue 18): days a link lasts once sent; wrong
+# dates of birth before a link is locked; failed attempts (unknown, expired or used
+# links, wrong dates of birth) from one client address in any hour before it is
+# refused; and how long the pages stay open after the date of birth matched.
+LEARNER_LINK_DAYS = 30
+LEARNER_LINK_FAILURES_PER_LINK = 5
+LEARNER_LINK_FAILURES_PER_ADDRESS = 20
+LEARNER_SESSION_SECONDS = 30 * 60
+# How messages reach learners: a class with `channel` and `send(message)`
+# (notifications.learner_messages); an SMS backend can be added beside the email one.
+LEARNER_MESSAGE_BACKEND = env_str(
+    "LEARNER_MESSAGE_BACKEND", "notifications.learner_messages.EmailLearnerBackend"
+)
 
 LANGUAGE_CODE = "en-gb"
 # Dates read "2 December 2026" everywhere: code4000/formats/en_GB/formats.py.

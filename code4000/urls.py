@@ -12,6 +12,7 @@ urlpatterns = [
     path("reviews/", include("reviews.urls")),
     path("resettlement/", include("resettlement.urls")),
     path("reports/", include("reports.urls")),
+    path("you/", include("reports.learner_urls")),
     path("audit/", include("audit.urls")),
     path("privacy/", include("privacy.urls")),
     path("notifications/", include("notifications.urls")),

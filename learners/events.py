@@ -111,6 +111,14 @@ class ReturnedToCustody(JourneyEvent):
 
 
 @dataclass(frozen=True)
+class SelfReportConfirmed(JourneyEvent):
+    """A regional manager recorded a follow-up the learner had reported through
+    their link (issue 18). Published by resettlement.services.follow_up_record."""
+
+    follow_up_id: int
+
+
+@dataclass(frozen=True)
 class ReviewCompleted(JourneyEvent):
     review_id: int
     held_on: dt.date

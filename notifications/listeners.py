@@ -8,7 +8,9 @@ from django.utils import timezone
 
 from accounts.access import ROLES_SEEING_EVERY_PRISON
 from learners import events
+from notifications import outbox
 from notifications.models import EmailStatus, Notification, NotificationKind
+from resettlement import self_reports
 
 REVIEW_KINDS = (
     NotificationKind.REVIEW_DUE,
@@ -47,6 +49,19 @@ def review_reminders_resolve_on_schedule_change(event: events.ReviewScheduleChan
     _withdraw(stale)
 
 
+def progress_link_send_on_self_report_confirmed(event: events.SelfReportConfirmed) -> None:
+    """The learner's answers were confirmed: send them a follow-on link to their
+    own progress page (when they may still be contacted)."""
+    from notifications.tasks import LEARNER_INVITATION_TASK
+
+    link_id = self_reports.progress_link_create(
+        learner_id=event.learner_id, follow_up_id=event.follow_up_id
+    )
+    if link_id is not None:
+        outbox.enqueue(LEARNER_INVITATION_TASK, link_id)
+
+
 def register() -> None:
+    events.subscribe(events.SelfReportConfirmed, progress_link_send_on_self_report_confirmed)
     events.subscribe(events.LearnerTransferred, notifications_withdraw_on_transfer)
     events.subscribe(events.ReviewScheduleChanged, review_reminders_resolve_on_schedule_change)

@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime as dt
 
 from celery import shared_task
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from notifications import emails, outbox, services
+from notifications import emails, learner_messages, outbox, services
 from notifications.models import DigestKind
+from resettlement import self_reports
 
 MAX_RETRIES = 5
 BACKOFF_FIRST = 30
@@ -124,4 +126,41 @@ def send_test_email(self, user_id: int) -> str:
         if self.request.retries >= self.max_retries:
             return "failed"
         raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
+    return "sent"
+
+
+LEARNER_INVITATION_TASK = "notifications.deliver_learner_invitation"
+
+
+@shared_task(name="notifications.send_self_report_invitations")
+def send_self_report_invitations() -> int:
+    """Daily: a link for each follow-up whose learner may be asked how they are
+    doing (at most one per follow-up), each sent by its own task."""
+    with transaction.atomic():
+        link_ids = self_reports.self_report_invitations_create()
+        outbox.enqueue_many(LEARNER_INVITATION_TASK, [[link_id] for link_id in link_ids])
+    return len(link_ids)
+
+
+@shared_task(name=LEARNER_INVITATION_TASK, bind=True, max_retries=MAX_RETRIES)
+def deliver_learner_invitation(self, link_id: int) -> str:
+    claimed = self_reports.link_claim(link_id=link_id)
+    if claimed is None:
+        return "nothing to do"
+    sender = learner_messages.backend()
+    message = learner_messages.invitation_message(
+        to=claimed.to,
+        token=claimed.token,
+        months=claimed.months,
+        days=self_reports.link_days(),
+        purpose=claimed.purpose,
+    )
+    try:
+        sender.send(message)
+    except emails.MAIL_ERRORS as exc:
+        self_reports.link_send_failed(link_id=link_id)
+        if self.request.retries >= self.max_retries:
+            return "failed"
+        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
+    self_reports.link_sent(link_id=link_id, channel=sender.channel)
     return "sent"

@@ -107,6 +107,11 @@ def impact_rows(figures: FiguresShown) -> Iterator[tuple[object, ...]]:
         yield (f"Outcomes at the latest follow-up among {group.group}",)
         yield ("Released", group.released.text)
         yield ("With a follow-up recorded (the denominator)", group.followed_up.text)
+        if group.self_reported is not None:
+            yield (
+                "Of which reported by the learners themselves and then confirmed",
+                group.self_reported.text,
+            )
         yield ("Outcome", "Learners", "Share")
         for line in group.lines:
             yield (line.label, line.count.text, line.share)

@@ -387,6 +387,8 @@ class OutcomeGroupShown:
     followed_up: Shown
     lines: tuple[OutcomeLineShown, ...]
     by_kind: tuple[OutcomeLineShown, ...]
+    # Latest follow-ups reported by the learners themselves, then confirmed.
+    self_reported: Shown | None = None
 
     def line(self, key: str) -> OutcomeLineShown:
         return next(line for line in self.lines if line.key == key)
@@ -511,6 +513,10 @@ def figure_cells(figures: ImpactFigures) -> dict[str, tuple[Cell, int]]:
             cell(per_cohort("released_followed"), at_end),
             group.followed_up.value,
         )
+        cells[f"{group.group}:self_reported"] = (
+            cell(per_cohort("released_self_reported"), at_end),
+            group.self_reported.value,
+        )
         for prefix, lines in (("line", group.lines), ("kind", group.by_kind)):
             for line in lines:
                 cells[f"{group.group}:{prefix}:{line.key}"] = (
@@ -576,6 +582,7 @@ def figures_shown(
             followed_up=shown[f"{group.group}:followed_up"],
             lines=tuple(line_shown(group, "line", line) for line in group.lines),
             by_kind=tuple(line_shown(group, "kind", line) for line in group.by_kind),
+            self_reported=shown[f"{group.group}:self_reported"],
         )
         for group in figures.outcome_groups
     )

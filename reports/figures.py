@@ -27,7 +27,7 @@ from django.db.models.functions import TruncQuarter
 
 from accounts.models import Prison
 from learners.models import CourseStatus, Learner
-from resettlement.models import FollowUp, Outcome, OutcomeKind, Release
+from resettlement.models import FollowUp, Outcome, OutcomeKind, Release, SelfReport
 from reviews.models import (
     Intervention,
     InterventionStatus,
@@ -144,6 +144,9 @@ class OutcomeShares:
     followed_up: Count  # of whom have a confirmed follow-up: the denominator
     lines: tuple[OutcomeLine, ...]
     by_kind: tuple[OutcomeLine, ...]  # every outcome kind, for the chart
+    # Of `followed_up`, whose latest follow-up the learner reported themselves
+    # (through their link) and a regional manager then confirmed (issue 18).
+    self_reported: Count = Count(0)
 
     def line(self, key: str) -> OutcomeLine:
         return next(line for line in self.lines if line.key == key)
@@ -298,6 +301,9 @@ def _outcome_shares(
     }
     counts = outcomes.aggregate(**aggregates)
     followed_up = len(latest)
+    self_reported = SelfReport.objects.filter(
+        follow_up__in=latest, confirmed_at__isnull=False
+    ).count()
     return OutcomeShares(
         group=group,
         noun=noun,
@@ -311,6 +317,7 @@ def _outcome_shares(
             OutcomeLine(kind, OutcomeKind(kind).label, Share(counts[f"kind_{kind}"], followed_up))
             for kind in OutcomeKind.values
         ),
+        self_reported=Count(self_reported),
     )
 
 

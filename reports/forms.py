@@ -95,3 +95,64 @@ class PartnerReportForm(ReportParametersForm):
 
     def extra_fields(self) -> list:
         return [Field("partner")]
+
+
+# Pages for learners themselves (issue 18): laid out in their own templates,
+# mobile first, so the fields are plain.
+
+
+class BirthDateForm(forms.Form):
+    """Day, month and year, as GOV.UK asks for a date of birth."""
+
+    day = forms.IntegerField(min_value=1, max_value=31, required=False)
+    month = forms.IntegerField(min_value=1, max_value=12, required=False)
+    year = forms.IntegerField(min_value=1900, max_value=2100, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            self.errors.clear()
+            raise forms.ValidationError("Enter your date of birth as a real date, like 31 8 1985")
+        parts = (data.get("day"), data.get("month"), data.get("year"))
+        if not all(parts):
+            raise forms.ValidationError("Enter your date of birth: the day, month and year")
+        try:
+            data["date_of_birth"] = dt.date(parts[2], parts[1], parts[0])
+        except ValueError as exc:
+            raise forms.ValidationError(
+                "Enter your date of birth as a real date, like 31 8 1985"
+            ) from exc
+        return data
+
+
+class SelfReportForm(forms.Form):
+    kinds = forms.MultipleChoiceField(
+        label="What are you doing now?",
+        choices=(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select what you are doing now"},
+    )
+    employer_or_course = forms.CharField(
+        label="Employer or course (optional)",
+        max_length=200,
+        required=False,
+        error_messages={"max_length": "Employer or course must be 200 characters or fewer"},
+    )
+    wants_support = forms.ChoiceField(
+        label="Would you like support from Code4000?",
+        choices=(("yes", "Yes, please get in touch"), ("no", "No, not at the moment")),
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether you would like support"},
+    )
+
+    def __init__(self, *args, kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kinds"].choices = list(kinds)
+
+    def clean_kinds(self):
+        kinds = self.cleaned_data["kinds"]
+        if "not_in_activity" in kinds and len(kinds) > 1:
+            raise forms.ValidationError(
+                "Select 'None of these at the moment' on its own, or the things you are doing"
+            )
+        return kinds

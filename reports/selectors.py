@@ -13,6 +13,8 @@ from learners.models import Learner
 from learners.selectors import caseload_for_user
 from notifications.models import OutboxMessage
 from reports.models import ReportRun, RunStatus
+from resettlement.models import ActionOwner, ActionStatus, LearnerLink, LinkPurpose, PlanAction
+from resettlement.self_reports import open_link
 
 
 def report_runs_for_user(user) -> QuerySet[ReportRun]:
@@ -58,3 +60,57 @@ def caseload_export_for_user(user, **filters) -> tuple[QuerySet[Learner], int]:
     anonymised records) and how many there are."""
     learners = caseload_for_user(user, **filters).filter(anonymised_at__isnull=True)
     return learners, learners.count()
+
+
+# Pages for learners themselves (issue 18). The gate is the session a link
+# opened after the date of birth matched: it names one learner and one link, and
+# ends LEARNER_SESSION_SECONDS after it began.
+
+OWN_SESSION_KEY = "own_pages"
+
+
+def own_session(session) -> dict | None:
+    state = session.get(OWN_SESSION_KEY)
+    if not isinstance(state, dict):
+        return None
+    if state.get("until", 0) < timezone.now().timestamp():
+        return None
+    return state
+
+
+def own_learner_for_session(session) -> Learner:
+    """The learner whose link opened this session; Http404 for any other visitor
+    (no session, an ended one, or a learner since anonymised)."""
+    state = own_session(session)
+    if state is None:
+        raise Http404("No learner session.")
+    learner = (
+        Learner.objects.select_related("prison")
+        .filter(pk=state.get("learner"), anonymised_at__isnull=True)
+        .first()
+    )
+    if learner is None:
+        raise Http404("No learner session.")
+    return learner
+
+
+def own_self_report_link_for_session(session) -> LearnerLink:
+    """The self-report link this session was opened with, while it can still take
+    answers (not used, not expired); Http404 otherwise."""
+    state = own_session(session)
+    link = open_link(state.get("link")) if state else None
+    if link is None or link.purpose != LinkPurpose.SELF_REPORT:
+        raise Http404("No self-report link.")
+    return link
+
+
+def own_actions(learner: Learner) -> list[PlanAction]:
+    """The resettlement actions the learner owns, with their status."""
+    return list(
+        PlanAction.objects.filter(
+            pathway__plan__learner=learner, owner_organisation=ActionOwner.LEARNER
+        )
+        .exclude(status=ActionStatus.CANCELLED)
+        .select_related("pathway")
+        .order_by("due_on", "pk")
+    )

@@ -4,26 +4,40 @@ with exactly one audit event per request that shows or exports anything."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import Capability, access_for
+from audit.client_address import client_address
 from audit.services import audit_parameters
 from learners.forms import CaseloadFilterForm
 from learners.selectors import learner_for_user
 from reports.csv_export import caseload_rows, csv_response, impact_rows
 from reports.figures import impact_figures
-from reports.forms import PartnerReportForm, ReportParametersForm, default_period
+from reports.forms import (
+    BirthDateForm,
+    PartnerReportForm,
+    ReportParametersForm,
+    SelfReportForm,
+    default_period,
+)
 from reports.impact_charts import impact_charts
 from reports.models import PublishedKind, RunStatus
 from reports.pdf import render_pdf
 from reports.progress_report import learner_progress_context
 from reports.selectors import (
+    OWN_SESSION_KEY,
     caseload_export_for_user,
+    own_actions,
+    own_learner_for_session,
+    own_self_report_link_for_session,
     report_run_for_user,
     report_runs_for_user,
     run_background_state,
@@ -35,6 +49,8 @@ from reports.services import (
     partner_report_request,
     report_audit,
 )
+from resettlement import self_reports
+from resettlement.models import LinkPurpose
 
 PARAMETER_KEYS = ("period_start", "period_end", "prisons")
 RUNS_PER_PAGE = 25
@@ -248,3 +264,128 @@ def learner_progress_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         f'attachment; filename="progress-report-{learner.prison_number}.pdf"'
     )
     return response
+
+
+# Pages for learners themselves (issue 18): open to anybody with a link, and
+# showing nothing until the date of birth matches. After that the session names
+# the learner for LEARNER_SESSION_SECONDS; the token never appears again (the
+# pages that follow have no token in their address, so it cannot leak through a
+# Referer or the browser's history of later pages).
+
+OWN_KINDS = self_reports.LEARNER_KINDS
+LINK_REFUSED = (
+    "We could not open this link with that date of birth. Check the date and try again. "
+    "If it still does not work, the link may have expired or been used already: reply to "
+    "the email you were sent and we will send a new one"
+)
+TOO_MANY = (
+    "There have been too many attempts from this device. Wait an hour, then try again, "
+    "or reply to the email you were sent"
+)
+
+
+def _own_render(request, template: str, context: dict, status: int = 200) -> HttpResponse:
+    response = render(request, f"reports/own/{template}.html", context, status=status)
+    add_never_cache_headers(response)
+    patch_cache_control(response, no_store=True, private=True)
+    response["Referrer-Policy"] = "same-origin"
+    return response
+
+
+def _own_session_start(request, link) -> None:
+    request.session.cycle_key()
+    request.session[OWN_SESSION_KEY] = {
+        "learner": link.learner_id,
+        "link": link.pk,
+        "until": timezone.now().timestamp() + settings.LEARNER_SESSION_SECONDS,
+    }
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def own_start(request: HttpRequest, token: str) -> HttpResponse:
+    """The page a link opens: the same for every token (known, unknown, expired or
+    used) until a date of birth is sent, and the same answer for every refusal."""
+    form = BirthDateForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            link = self_reports.link_open(
+                token=token,
+                date_of_birth=form.cleaned_data["date_of_birth"],
+                address=client_address(request),
+            )
+        except self_reports.TooManyAttempts:
+            form.add_error(None, TOO_MANY)
+            return _own_render(request, "start", {"form": form}, status=429)
+        if link is not None:
+            _own_session_start(request, link)
+            if link.purpose == LinkPurpose.SELF_REPORT:
+                return redirect("own:report")
+            return redirect("own:progress")
+        form.add_error(None, LINK_REFUSED)
+    return _own_render(request, "start", {"form": form})
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def own_report(request: HttpRequest) -> HttpResponse:
+    link = own_self_report_link_for_session(request.session)
+    form = SelfReportForm(request.POST if request.method == "POST" else None, kinds=OWN_KINDS)
+    if request.method == "POST" and form.is_valid():
+        try:
+            self_reports.self_report_submit(
+                link_id=link.pk,
+                kinds=form.cleaned_data["kinds"],
+                employer_or_course=form.cleaned_data["employer_or_course"],
+                wants_support=form.cleaned_data["wants_support"] == "yes",
+            )
+        except self_reports.LinkUnusable as exc:
+            raise Http404("No self-report link.") from exc
+        return redirect("own:thanks")
+    return _own_render(request, "report", {"form": form})
+
+
+@login_not_required
+@require_GET
+def own_thanks(request: HttpRequest) -> HttpResponse:
+    own_learner_for_session(request.session)
+    return _own_render(request, "thanks", {})
+
+
+@login_not_required
+@require_GET
+def own_progress(request: HttpRequest) -> HttpResponse:
+    learner = own_learner_for_session(request.session)
+    context = learner_progress_context(learner)
+    self_reports.own_progress_audit(learner=learner, what="page")
+    return _own_render(
+        request,
+        "progress",
+        {
+            "first_name": learner.preferred_name or learner.first_name,
+            "graduated_on": learner.graduated_on,
+            "completions": context["completions"],
+            "progress": context["progress"],
+            "skills_chart": context["skills_chart"],
+            "actions": own_actions(learner),
+        },
+    )
+
+
+@login_not_required
+@require_GET
+def own_progress_pdf(request: HttpRequest) -> HttpResponse:
+    learner = own_learner_for_session(request.session)
+    pdf = render_pdf("reports/pdf/learner_progress.html", learner_progress_context(learner))
+    self_reports.own_progress_audit(learner=learner, what="pdf")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="my-code4000-progress.pdf"'
+    add_never_cache_headers(response)
+    patch_cache_control(response, no_store=True, private=True)
+    return response
+
+
+@login_not_required
+@require_GET
+def own_ended(request: HttpRequest) -> HttpResponse:
+    return _own_render(request, "ended", {})

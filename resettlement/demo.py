@@ -1,6 +1,7 @@
 """Demo resettlement records: plans (most shared with the OMU), releases with
-outcomes of every kind, a return to custody, brokered jobs at every stage (one
-started before release), and mentors matched to graduates. Deterministic."""
+outcomes of every kind (some reported by the learners themselves, one waiting to
+be confirmed), a return to custody, brokered jobs at every stage (one started
+before release), and mentors matched to graduates. Deterministic."""
 
 from __future__ import annotations
 
@@ -12,22 +13,26 @@ from django.utils import timezone
 from accounts.models import Role
 from learners.demo import timeline_backdate
 from learners.models import Consent, ConsentKind, CourseStatus, CustodyStatus, Learner
-from resettlement import services
+from resettlement import self_reports, services
 from resettlement.models import (
     ActionOwner,
     ActionStatus,
     Employer,
     FollowUp,
     HiredBefore,
+    LearnerLink,
+    LinkPurpose,
     Mentor,
     Opportunity,
     OpportunityKind,
     OutcomeKind,
+    OutcomeSource,
     Pathway,
     PathwayStatus,
     PlanAction,
     Release,
     ReleaseType,
+    SelfReport,
 )
 
 # A plan for most learners; the full treatment is capped so a benchmark-sized
@@ -210,6 +215,118 @@ def _record_outcomes(rm, rng: random.Random, learner: Learner, sets: list, index
     return index
 
 
+CONFIRMED_SELF_REPORTS = 3
+
+
+def _self_reports(world, released: list[Learner], today: dt.date) -> None:
+    """Outcomes reported by learners themselves (issue 18): released learners who
+    consented to contact after release get a contact email; a few follow-ups that
+    were recorded from what the learner said show as reported through their link
+    and confirmed; and one learner has answered a due follow-up that waits in the
+    regional manager's work queue, "reported by the learner, to confirm"."""
+    out = [learner for learner in released if learner.custody_status == CustodyStatus.RELEASED]
+    for learner in out:
+        if Consent.objects.filter(
+            learner=learner, kind=ConsentKind.CONTACT_AFTER_RELEASE, withdrawn_on__isnull=True
+        ).exists():
+            Release.objects.filter(learner=learner).update(
+                contact_email=f"{learner.first_name}.{learner.last_name}@example.org".lower()
+            )
+    confirmed = (
+        FollowUp.objects.filter(learner__in=out, source=OutcomeSource.LEARNER)
+        .exclude(confirmed_on__isnull=True)
+        .prefetch_related("outcomes")
+        .order_by("learner_id", "months")[:CONFIRMED_SELF_REPORTS]
+    )
+    for follow_up in confirmed:
+        received = follow_up.recorded_at - dt.timedelta(days=2)
+        LearnerLink.objects.create(
+            learner_id=follow_up.learner_id,
+            follow_up=follow_up,
+            purpose=LinkPurpose.SELF_REPORT,
+            created_at=received - dt.timedelta(days=3),
+            sent_at=received - dt.timedelta(days=3),
+            expires_at=received + dt.timedelta(days=27),
+            used_at=received,
+        )
+        kinds = [outcome.kind for outcome in follow_up.outcomes.all()]
+        SelfReport.objects.create(
+            follow_up=follow_up,
+            learner_id=follow_up.learner_id,
+            kinds=kinds,
+            employer_or_course=next(
+                (
+                    o.employer_name or o.detail
+                    for o in follow_up.outcomes.all()
+                    if o.employer_name or o.detail
+                ),
+                "",
+            ),
+            received_at=received,
+            confirmed_at=follow_up.recorded_at,
+            confirmed_by=follow_up.recorded_by,
+        )
+    # One answer waiting: the learner answered their due follow-up through the
+    # real link, date-of-birth check and form services.
+    waiting = (
+        FollowUp.objects.filter(learner__in=out, confirmed_on__isnull=True, due_on__lte=today)
+        .order_by("-due_on", "pk")
+        .first()
+    )
+    if waiting is None:
+        waiting = _released_a_month_ago(world, today)
+    if waiting is None:
+        return
+    learner = waiting.learner
+    if not Consent.objects.filter(
+        learner=learner, kind=ConsentKind.CONTACT_AFTER_RELEASE, withdrawn_on__isnull=True
+    ).exists():
+        Consent.objects.create(
+            learner=learner,
+            kind=ConsentKind.CONTACT_AFTER_RELEASE,
+            given_on=learner.intake_completed_on or learner.joined_on,
+        )
+    Release.objects.filter(pk=waiting.release_id).update(
+        contact_email=f"{learner.first_name}.{learner.last_name}@example.org".lower()
+    )
+    link = LearnerLink.objects.create(
+        learner=learner, follow_up=waiting, purpose=LinkPurpose.SELF_REPORT
+    )
+    claimed = self_reports.link_claim(link_id=link.pk)
+    self_reports.link_sent(link_id=link.pk, channel="email")
+    opened = self_reports.link_open(
+        token=claimed.token, date_of_birth=learner.date_of_birth, address="demo"
+    )
+    self_reports.self_report_submit(
+        link_id=opened.pk,
+        kinds=[OutcomeKind.EMPLOYED_OTHER, OutcomeKind.TRAINING],
+        employer_or_course="Evening course in web development at Hull College",
+        wants_support=True,
+    )
+
+
+def _released_a_month_ago(world, today: dt.date) -> FollowUp | None:
+    """Every due follow-up was recorded: release one more learner five weeks ago,
+    so their one-month follow-up is due and open."""
+    for learner in world.learners:
+        learner.refresh_from_db()
+        if learner.custody_status != CustodyStatus.IN_CUSTODY:
+            continue
+        released_on = _release_day(learner, today - dt.timedelta(days=35), today)
+        if released_on > today - dt.timedelta(days=32):
+            continue
+        services.release_record(
+            actor=_rm(world, learner),
+            learner=learner,
+            released_on=released_on,
+            release_type=ReleaseType.LICENCE,
+            area="Hull",
+            support_agreed="Weekly calls for the first three months.",
+        )
+        return FollowUp.objects.filter(learner=learner, months=1).first()
+    return None
+
+
 def _release_day(learner: Learner, wanted: dt.date, today: dt.date) -> dt.date:
     """`wanted`, moved to fall after the learner's intake (or at least a month after
     joining) and before today: nobody is released before they joined."""
@@ -359,6 +476,8 @@ def seed(world, *, size: int, log) -> None:
                 notes="Meets every other week to talk through job applications.",
                 non_graduate_reason="Agreed at the release planning meeting.",
             )
+
+    _self_reports(world, released, today)
 
     # Applications at every stage for learners still in custody and those released.
     stages = [

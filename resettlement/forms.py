@@ -165,6 +165,15 @@ class ReleaseForm(GdsForm):
     support_agreed = forms.CharField(
         label="Support agreed (optional)", widget=forms.Textarea, required=False
     )
+    contact_email = forms.EmailField(
+        label="Email for contact after release (optional)",
+        help_text="If the learner consented to contact after release, we email them here "
+        "at each follow-up to ask how they are doing.",
+        required=False,
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.com"
+        },
+    )
 
     def clean_released_on(self):
         return _not_future(self.cleaned_data["released_on"], "release date")

@@ -1,9 +1,14 @@
-"""Home page sections: the OMU's shared plans, and overdue outcome follow-ups for
-the regional managers who record them."""
+"""Home page sections: the OMU's shared plans, and for the regional managers who
+record outcomes, what learners reported themselves (to confirm) and overdue
+follow-ups."""
 
 from accounts.access import Capability, access_for
 from accounts.home import HomeSection
-from resettlement.selectors import overdue_follow_ups_for_user, shared_plans_for_user
+from resettlement.selectors import (
+    overdue_follow_ups_for_user,
+    self_reports_to_confirm_for_user,
+    shared_plans_for_user,
+)
 
 SHOWN = 10
 
@@ -20,6 +25,13 @@ def home_sections(request) -> list[HomeSection]:
             )
         )
     if access.can(Capability.CHANGE_LEARNER):
+        waiting = self_reports_to_confirm_for_user(request.user)
+        sections.append(
+            HomeSection(
+                "resettlement/includes/home_self_reports.html",
+                {"reports": list(waiting[:SHOWN]), "count": waiting.count()},
+            )
+        )
         overdue = overdue_follow_ups_for_user(request.user)
         sections.append(
             HomeSection(

@@ -206,6 +206,15 @@ class Release(models.Model):
     release_type = models.CharField(max_length=20, choices=ReleaseType.choices)
     area = models.CharField("release area", max_length=120)
     support_agreed = models.TextField(blank=True)
+    # Where the learner agreed to be contacted after release (with the consent to
+    # contact after release): the self-report invitations go here. Shown only to
+    # those who change learner records (regional managers).
+    contact_email = models.EmailField(
+        "email for contact after release (optional)",
+        blank=True,
+        help_text="Invitations to tell us how they are doing are sent here, if the learner "
+        "consented to contact after release.",
+    )
     returned_to_custody_on = models.DateField(null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -325,6 +334,108 @@ class Outcome(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+# Outcomes reported by learners themselves, and the links that let them
+
+
+class LinkPurpose(models.TextChoices):
+    SELF_REPORT = "self_report", "Tell us how you are doing"
+    PROGRESS = "progress", "See your progress"
+
+
+class LearnerLink(models.Model):
+    """A single-use link sent to a released learner (issue 18). Only the SHA-256 of
+    the token is stored; the token itself exists only in the message sent. A
+    self-report link belongs to one follow-up and is sent at most once
+    (`sent_at`, claimed by the worker that sends it)."""
+
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="links")
+    follow_up = models.ForeignKey(
+        FollowUp, null=True, blank=True, on_delete=models.CASCADE, related_name="links"
+    )
+    purpose = models.CharField(max_length=20, choices=LinkPurpose.choices)
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    # The worker's claim, then the moment the message left; the link expires 30
+    # days after it was sent.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    birth_date_failures = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["follow_up"],
+                condition=models.Q(purpose="self_report"),
+                name="learner_link_one_self_report_per_follow_up",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} link"
+
+    def is_usable(self, now=None) -> bool:
+        now = now or timezone.now()
+        return (
+            self.token_hash is not None
+            and self.used_at is None
+            and self.expires_at is not None
+            and self.expires_at > now
+        )
+
+
+class SelfReport(models.Model):
+    """What a learner said about a follow-up through their link: waits, "reported
+    by the learner, to confirm", until a regional manager records the follow-up
+    (which is when it counts in any figure)."""
+
+    follow_up = models.OneToOneField(FollowUp, on_delete=models.CASCADE, related_name="self_report")
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="self_reports")
+    kinds = models.JSONField(default=list)
+    employer_or_course = models.CharField(max_length=200, blank=True)
+    wants_support = models.BooleanField(default=False)
+    received_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["received_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["received_at"],
+                name="self_report_to_confirm",
+                condition=models.Q(confirmed_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Reported by the learner on {self.received_at:%d %b %Y}"
+
+    @property
+    def kind_labels(self) -> list[str]:
+        labels = dict(OutcomeKind.choices)
+        return [labels.get(kind, kind) for kind in self.kinds]
+
+
+class LinkAttempt(models.Model):
+    """A failed attempt at a learner link (an unknown, expired or used token, or a
+    wrong date of birth), kept an hour to limit attempts per client address. The
+    address is kept only as a keyed hash."""
+
+    address_digest = models.CharField(max_length=64)
+    attempted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["address_digest", "attempted_at"])]
+
+    def __str__(self) -> str:
+        return f"Failed link attempt at {self.attempted_at:%d %b %Y %H:%M}"
 
 
 class ContactMethod(models.TextChoices):

@@ -6,7 +6,7 @@ consent) is a 404, and a role without the capability a 403."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -28,6 +28,7 @@ from resettlement.models import (
     PlanShareLog,
     Release,
     ResettlementPlan,
+    SelfReport,
     SupportContact,
 )
 
@@ -148,13 +149,14 @@ def shared_plans_for_user(user) -> QuerySet[Learner]:
 
 
 def releases_for_learner(learner: Learner) -> list[Release]:
+    waiting = SelfReport.objects.filter(follow_up=OuterRef("pk"), confirmed_at__isnull=True)
     return list(
         Release.objects.filter(learner=learner).prefetch_related(
             Prefetch(
                 "follow_ups",
-                queryset=FollowUp.objects.prefetch_related(
-                    Prefetch("outcomes", queryset=Outcome.objects.order_by("kind"))
-                ),
+                queryset=FollowUp.objects.annotate(
+                    self_report_waiting=Exists(waiting)
+                ).prefetch_related(Prefetch("outcomes", queryset=Outcome.objects.order_by("kind"))),
             )
         )
     )
@@ -169,6 +171,27 @@ def follow_up_for_learner(learner: Learner, pk: int) -> FollowUp:
         return FollowUp.objects.select_related("release").get(learner=learner, pk=pk)
     except (FollowUp.DoesNotExist, ValueError) as exc:
         raise Http404("No such follow-up.") from exc
+
+
+def self_report_of(follow_up: FollowUp) -> SelfReport | None:
+    """What the learner reported for this follow-up through their link, if anything."""
+    return SelfReport.objects.filter(follow_up=follow_up).first()
+
+
+def self_reports_to_confirm_for_user(user) -> QuerySet[SelfReport]:
+    """Outcomes learners reported themselves, waiting for a regional manager at
+    the user's prisons to confirm or correct them."""
+    access_for(user).require(Capability.CHANGE_LEARNER)
+    learners = learner_list_for_user(user, capability=Capability.VIEW_LEARNER_RECORD)
+    return (
+        SelfReport.objects.filter(
+            learner__in=learners.values("pk"),
+            confirmed_at__isnull=True,
+            follow_up__confirmed_on__isnull=True,
+        )
+        .select_related("learner", "follow_up")
+        .order_by("received_at", "pk")
+    )
 
 
 def outcomes_of(follow_up: FollowUp) -> list[Outcome]:

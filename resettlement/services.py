@@ -44,6 +44,7 @@ from resettlement.models import (
     PlanShareLog,
     Release,
     ResettlementPlan,
+    SelfReport,
     ShareEvent,
     SupportContact,
 )
@@ -313,6 +314,7 @@ def release_record(
     release_type: str,
     area: str,
     support_agreed: str = "",
+    contact_email: str = "",
 ) -> Release:
     """Release: custody status to released, reviews stop (no next review due) and
     the follow-ups at 1, 3, 6, 12 and 24 months are scheduled."""
@@ -324,6 +326,7 @@ def release_record(
         release_type=release_type,
         area=area,
         support_agreed=support_agreed,
+        contact_email=contact_email,
         recorded_by=actor,
     )
     release.full_clean()
@@ -450,7 +453,15 @@ def follow_up_record(
         row.full_clean(validate_unique=False)
         rows.append(row)
     Outcome.objects.bulk_create(rows)
+    # What the learner reported counts from now on: the regional manager has
+    # confirmed (or corrected) it by recording the follow-up.
+    confirmed_report = SelfReport.objects.filter(
+        follow_up=follow_up, confirmed_at__isnull=True
+    ).update(confirmed_at=timezone.now(), confirmed_by=actor)
     labels = ", ".join(row.get_kind_display().lower() for row in rows)
+    detail: dict[str, Any] = {"kinds": [row.kind for row in rows]}
+    if confirmed_report:
+        detail["self_report"] = "confirmed"
     change_record(
         actor=actor,
         action=Action.FOLLOW_UP_RECORD,
@@ -459,8 +470,14 @@ def follow_up_record(
         summary=f"{follow_up.months}-month follow-up recorded: {labels}",
         kind=TimelineKind.OUTCOME,
         occurred_at=happened_at(confirmed_on),
-        detail={"kinds": [row.kind for row in rows]},
+        detail=detail,
     )
+    if confirmed_report:
+        events.publish(
+            events.SelfReportConfirmed(
+                learner_id=follow_up.learner_id, actor_id=actor.pk, follow_up_id=follow_up.pk
+            )
+        )
     return follow_up
 
 

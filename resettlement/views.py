@@ -345,7 +345,18 @@ def follow_up_record(request, pk: int, follow_up_pk: int):
     follow_up = selectors.follow_up_for_learner(learner, follow_up_pk)
     initial = {"confirmed_on": follow_up.confirmed_on, "source": follow_up.source}
     existing = selectors.outcomes_of(follow_up)
-    if existing:
+    self_report = selectors.self_report_of(follow_up)
+    if self_report is not None and self_report.confirmed_at is None:
+        # Reported by the learner, to confirm: the form starts from their answers.
+        initial.update(
+            confirmed_on=timezone.localdate(),
+            source="learner",
+            kinds=list(self_report.kinds),
+            detail=self_report.employer_or_course,
+        )
+        if "employed_tech" in self_report.kinds:
+            initial["employer_name"] = self_report.employer_or_course
+    elif existing:
         initial["kinds"] = [row.kind for row in existing]
         for row in existing:
             if row.kind == "employed_tech":
@@ -382,6 +393,7 @@ def follow_up_record(request, pk: int, follow_up_pk: int):
         tab="release",
         intro=f"Due {follow_up.due_on:%d %B %Y}. Record every outcome that holds now.",
         cancel=_release_url(learner),
+        extra={"self_report": self_report},
     )
 
 

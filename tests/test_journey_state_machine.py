@@ -56,7 +56,9 @@ from learners.services import (
 from notifications import sweep
 from notifications.models import Notification
 from notifications.services import reminders_run
-from resettlement.models import FollowUp, OutcomeKind, OutcomeSource, Release
+from resettlement import self_reports
+from resettlement.models import FollowUp, OutcomeKind, OutcomeSource, Release, SelfReport
+from resettlement.selectors import self_reports_to_confirm_for_user
 from resettlement.services import custody_return, follow_up_record, release_record
 from reviews import services as reviews
 from reviews.models import Intervention, InterventionKind, InterventionStatus, Module
@@ -349,6 +351,42 @@ class Journey(RuleBasedStateMachine):
                 )
             )
 
+    @rule(
+        kinds=st.lists(
+            st.sampled_from([OutcomeKind.EMPLOYED_TECH, OutcomeKind.TRAINING]),
+            min_size=1,
+            max_size=2,
+            unique=True,
+        )
+    )
+    def learner_answers_through_their_link(self, kinds):
+        """The daily invitation, then the learner's link, date of birth and answers
+        (issue 18): the real services, as the task and the public pages call them."""
+        release = Release.objects.filter(learner=self.learner, returned_to_custody_on=None).first()
+        if release is None:
+            return
+        Release.objects.filter(pk=release.pk).update(contact_email="jamie@example.org")
+        if not Consent.objects.filter(
+            learner=self.learner,
+            kind=ConsentKind.CONTACT_AFTER_RELEASE,
+            withdrawn_on__isnull=True,
+        ).exists():
+            Consent.objects.create(
+                learner=self.learner,
+                kind=ConsentKind.CONTACT_AFTER_RELEASE,
+                given_on=self.learner.joined_on,
+            )
+        for link_id in self_reports.self_report_invitations_create(today=self.today()):
+            claimed = self_reports.link_claim(link_id=link_id)
+            if claimed is None:
+                continue
+            self_reports.link_sent(link_id=link_id, channel="email")
+            link = self_reports.link_open(
+                token=claimed.token, date_of_birth=self.learner.date_of_birth, address="test"
+            )
+            assert link is not None
+            self_reports.self_report_submit(link_id=link.pk, kinds=kinds)
+
     @rule()
     def raise_intervention(self):
         self.change(
@@ -415,6 +453,19 @@ class Journey(RuleBasedStateMachine):
         if self.learner.custody_status == CustodyStatus.RELEASED:
             release = Release.objects.get(learner=self.learner, returned_to_custody_on=None)
             assert release.follow_ups.exists()
+
+    @invariant()
+    def self_reported_answers_wait_for_and_reach_only_their_managers(self):
+        """An answer waits in the work queue of the managers who cover the learner's
+        prison (and no other) until the follow-up is recorded, which confirms it; a
+        confirmed answer always belongs to a recorded follow-up."""
+        for report in SelfReport.objects.filter(learner=self.learner).select_related("follow_up"):
+            waiting = report.confirmed_at is None and report.follow_up.confirmed_on is None
+            for prison_id, manager in self.staff.managers.items():
+                queued = self_reports_to_confirm_for_user(manager).filter(pk=report.pk).exists()
+                assert queued == (waiting and prison_id == self.learner.prison_id)
+            if report.confirmed_at is not None:
+                assert report.follow_up.confirmed_on is not None
 
     @invariant()
     def a_graduate_completed_every_required_module_or_has_an_exception(self):

@@ -167,3 +167,54 @@ def test_the_crawl_finds_a_planted_marker_where_it_is_allowed(world):
     start = [reverse("privacy:subject_access", args=[world.other_learner.pk])]
     _, leaks = _crawl(client, start, dict.fromkeys(other, "test"))
     assert leaks
+
+
+@pytest.mark.django_db
+def test_a_learners_own_pages_show_nothing_restricted_nothing_of_others_and_no_staff(world):
+    """Issue 18: the pages a released learner opens from their link (and everything
+    they link to) show their own record only: no restricted record, nobody else's,
+    and no member of staff."""
+    from django.utils import timezone
+
+    from learners.models import ConsentKind
+    from resettlement import services as resettlement_services
+    from tests.factories import ConsentFactory
+    from tests.resettlement.self_report_world import sent_link
+
+    timeline_record(learner=world.learner, kind="details", summary="plain")
+    timeline_record(learner=world.learner, kind="intervention", summary="r", restricted=True)
+    timeline_record(learner=world.other_learner, kind="details", summary="plain")
+    ConsentFactory(learner=world.learner, kind=ConsentKind.CONTACT_AFTER_RELEASE)
+    resettlement_services.release_record(
+        actor=world.users[Who.RM],
+        learner=world.learner,
+        released_on=timezone.localdate().replace(day=1),
+        release_type="licence",
+        area="Hull",
+        contact_email="learner@example.org",
+    )
+    plant_markers(world.learner, "Zqhome", prison_number="Z1111HM")
+    other = plant_markers(world.other_learner, "Zqother", prison_number="Z2222OT")
+    restricted = _plant_restricted(
+        world, Learner.objects.filter(prison=world.prison).order_by("pk"), "Zqrestr"
+    )
+    assert restricted
+    _link, token = sent_link(world.learner)
+    world.learner.refresh_from_db()
+    birth = world.learner.date_of_birth
+    client = StaffClient()
+    response = client.post(
+        reverse("own:start", kwargs={"token": token}),
+        {"day": birth.day, "month": birth.month, "year": birth.year},
+    )
+    assert response.status_code == 302
+    staff = {user.full_name: "staff" for user in world.users.values()}
+    forbidden = {
+        **dict.fromkeys(other, "another learner's"),
+        **dict.fromkeys(restricted, "restricted"),
+        **staff,
+    }
+    start = [reverse(name) for name in ("own:report", "own:progress", "own:progress_pdf")]
+    fetched, leaks = _crawl(client, start, forbidden)
+    assert fetched >= len(start)
+    assert leaks == []

@@ -42,3 +42,12 @@ def pages_for(who: Who, world) -> list[ScanPage]:
             pages.append(ScanPage(name, _url(refused, world), status))
     pages.append(ScanPage("a missing page (404)", MISSING_PAGE, 404))
     return pages
+
+
+# The pages a released learner reaches from their link (issue 18). They need the
+# session a matching date of birth opens, so they are not in the route matrix's
+# 200s: the scan opens them by answering, as the learner would
+# (test_accessibility_scan.test_the_pages_for_learners_pass_the_accessibility_checks).
+LEARNER_PAGES = ("own:start", "own:report", "own:thanks", "own:progress", "own:ended")
+# Learners open their link on a phone more often than not: the scan uses this size.
+PHONE = {"width": 375, "height": 812}

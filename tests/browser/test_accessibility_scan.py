@@ -66,3 +66,49 @@ def test_every_page_each_user_can_reach_passes_the_accessibility_checks(
             f"As {who}, {where}:\n  - " + "\n  - ".join(found) for where, found in problems.items()
         )
     assert not report, "Accessibility problems:\n" + "\n".join(report)
+
+
+def test_the_pages_for_learners_pass_the_accessibility_checks(
+    chromium, live_server, transactional_db, scan_counts
+):
+    """Every page a released learner reaches from their link, on a phone-sized
+    screen, including the forms with their errors shown."""
+    from django.urls import reverse
+
+    from tests.browser.conftest import new_page
+    from tests.browser.discovery import LEARNER_PAGES, PHONE
+    from tests.browser.test_self_report_journey import learner_with_a_link
+    from tests.resettlement.self_report_world import BIRTH
+
+    token = learner_with_a_link()
+    page = new_page(chromium, live_server.url)
+    page.set_viewport_size(PHONE)
+    seen: dict[str, list[str]] = {}
+
+    def check(name: str) -> None:
+        seen[name] = page_problems(page)
+
+    page.goto(reverse("own:start", kwargs={"token": token}))
+    check("own:start")
+    page.get_by_role("button", name="Continue").click()
+    check("own:start (with errors)")
+    page.get_by_label("Day").fill(str(BIRTH.day))
+    page.get_by_label("Month").fill(str(BIRTH.month))
+    page.get_by_label("Year").fill(str(BIRTH.year))
+    page.get_by_role("button", name="Continue").click()
+    check("own:report")
+    page.get_by_role("button", name="Send my answers").click()
+    check("own:report (with errors)")
+    page.get_by_label("On a training course or bootcamp").check()
+    page.get_by_label("No, not at the moment").check()
+    page.get_by_role("button", name="Send my answers").click()
+    check("own:thanks")
+    page.get_by_role("link", name="See your progress with Code4000").click()
+    check("own:progress")
+    page.goto(reverse("own:ended"))
+    check("own:ended")
+    page.context.close()
+    assert {name.split(" ")[0] for name in seen} == set(LEARNER_PAGES)
+    scan_counts["learner (own pages)"] = len(seen)
+    report = [f"{name}:\n  - " + "\n  - ".join(found) for name, found in seen.items() if found]
+    assert not report, "Accessibility problems:\n" + "\n".join(report)

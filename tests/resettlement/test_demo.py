@@ -55,3 +55,26 @@ def test_the_demo_has_omu_updates_that_set_the_status_of_prison_actions():
         assert update.action.owner_organisation == ActionOwner.PRISON
         assert update.status == ActionStatus.IN_PROGRESS
         assert update.action.status == ActionStatus.IN_PROGRESS
+
+
+def test_the_demo_has_self_reported_outcomes_some_confirmed_and_one_waiting():
+    from resettlement.models import SelfReport
+    from resettlement.selectors import self_reports_to_confirm_for_user
+
+    call_command("seed_demo", learners=20)
+    confirmed = SelfReport.objects.filter(confirmed_at__isnull=False)
+    assert confirmed.count() >= 2
+    for report in confirmed:
+        assert report.follow_up.confirmed_on is not None
+        assert sorted(report.kinds) == sorted(
+            report.follow_up.outcomes.values_list("kind", flat=True)
+        )
+    waiting = SelfReport.objects.get(confirmed_at__isnull=True)
+    assert waiting.follow_up.confirmed_on is None
+    assert waiting.wants_support
+    rm = (
+        waiting.learner.regional_manager
+        or waiting.learner.prison.staff.filter(role=Role.REGIONAL_MANAGER).first()
+    )
+    assert list(self_reports_to_confirm_for_user(rm)) == [waiting]
+    assert Release.objects.exclude(contact_email="").exists()

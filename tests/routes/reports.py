@@ -6,7 +6,7 @@ learner records, scoped by prison (OMU staff may not)."""
 import datetime as dt
 
 from reports.models import Partner, ReportRun, RunStatus
-from tests.routes import LOGIN, REDIRECT, Route, everyone
+from tests.routes import LOGIN, REDIRECT, Route, Who, everyone
 
 READERS = {"director": 200, "admin": 200}
 
@@ -60,4 +60,26 @@ ROUTES = [
         kwargs=lambda world: {"pk": world.learner.pk},
         page=False,
     ),
+]
+
+# Pages for learners themselves (issue 18): open to anybody, staff or not, and
+# the same for all of them. The link's page shows the date-of-birth question for
+# any token (an empty answer comes back with its error); the pages after it need
+# the session a matching date of birth opens, so without one they are not found.
+ANYBODY = dict.fromkeys(Who, 200)
+NOBODY_WITHOUT_A_LINK = dict.fromkeys(Who, 404)
+NO_POST = dict.fromkeys(Who, 405)
+ROUTES += [
+    Route(
+        "own:start",
+        get=ANYBODY,
+        post=ANYBODY,
+        kwargs=lambda world: {"token": "not-a-real-token"},
+        page=False,
+    ),
+    Route("own:report", get=NOBODY_WITHOUT_A_LINK, post=NOBODY_WITHOUT_A_LINK, page=False),
+    Route("own:thanks", get=NOBODY_WITHOUT_A_LINK, post=NO_POST, page=False),
+    Route("own:progress", get=NOBODY_WITHOUT_A_LINK, post=NO_POST, page=False),
+    Route("own:progress_pdf", get=NOBODY_WITHOUT_A_LINK, post=NO_POST, page=False),
+    Route("own:ended", get=ANYBODY, post=NO_POST, page=False),
 ]
