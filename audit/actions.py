@@ -24,6 +24,8 @@ class Action(models.TextChoices):
     CONSENT_WITHDRAW = "consent.withdraw", "Consent withdrawn"
     INTAKE_CREATE = "intake.create", "Intake interview completed"
     INTAKE_UPDATE = "intake.update", "Intake interview edited"
+    INTAKE_DRAFT_SAVE = "intake.draft_save", "Intake interview answers saved to finish later"
+    INTAKE_DRAFT_DISCARD = "intake.draft_discard", "Unfinished intake interview answers discarded"
     # Learning and reviews
     COMPLETION_CREATE = "completion.create", "Module completion recorded"
     SKILLS_INTAKE_RATINGS = "skills.intake_ratings", "Starting skill ratings recorded"
