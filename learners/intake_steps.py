@@ -47,7 +47,7 @@ class StepForm(forms.Form):
     def layout(self) -> list:
         return [_layout_field(self.fields[name], name) for name in self.fields]
 
-    def values(self) -> dict[str, Any]:
+    def answers(self) -> dict[str, Any]:
         """The cleaned answers, as JSON (dates as ISO strings)."""
         return {name: _to_json(self.cleaned_data.get(name)) for name in self.fields}
 
@@ -195,7 +195,7 @@ class GoalsStep:
     def is_valid(self) -> bool:
         return self.formset.is_valid()
 
-    def values(self) -> list[dict[str, Any]]:
+    def answers(self) -> list[dict[str, Any]]:
         return [
             {name: _to_json(value) for name, value in form.cleaned_data.items()}
             for form in self.formset.forms

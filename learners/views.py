@@ -3,6 +3,8 @@ about one learner writes exactly one audit event per request: a view, or the
 change the service made."""
 
 import copy
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -33,6 +35,7 @@ from learners.imports import (
     import_upload,
 )
 from learners.intake_steps import (
+    Step,
     answered,
     answers_from_records,
     confirm_problems,
@@ -263,20 +266,40 @@ def intake(request, pk: int):
 # --- The intake interview in steps (issue 17 item 4) --------------------------------
 
 
-def _intake_flow(request, pk: int):
+@dataclass(frozen=True)
+class _IntakeFlow:
+    learner: Learner
+    sees_restricted: bool
+    steps: list[Step]
+    draft: Any  # the user's IntakeDraft, or None
+    recorded: bool  # the interview is on record: this is an edit
+    on_record: dict  # every step's answers as the records hold them
+    start_from: dict  # what a new draft starts from
+    answers: dict  # the answers so far: the draft's, else start_from
+
+
+def _intake_flow(request, pk: int) -> _IntakeFlow:
     """The gate and the state every step shares: the learner (404 at another
     prison, 403 for roles that cannot change learners), the steps this role
     answers, the user's draft and the answers each step starts from."""
     learner = learner_for_user(request.user, pk, capability=Capability.CHANGE_LEARNER)
     access = access_for(request.user)
-    steps = steps_for(access)
     draft = intake_draft_for_user(request.user, learner=learner)
     recorded, records = intake_answers_on_record(request.user, learner=learner)
     on_record = answers_from_records(learner=learner, **records)
     # An interview already recorded is edited from its answers; a new one starts empty.
     start_from = on_record if recorded else {}
-    answers = draft.answers if draft is not None and isinstance(draft.answers, dict) else start_from
-    return learner, access, steps, draft, recorded, on_record, start_from, answers
+    kept = draft.answers if draft is not None and isinstance(draft.answers, dict) else None
+    return _IntakeFlow(
+        learner=learner,
+        sees_restricted=access.sees_restricted,
+        steps=steps_for(access),
+        draft=draft,
+        recorded=recorded,
+        on_record=on_record,
+        start_from=start_from,
+        answers=start_from if kept is None else kept,
+    )
 
 
 def _next_url(learner: Learner, steps, answers, after: int | None = None) -> str:
@@ -295,13 +318,14 @@ def _next_url(learner: Learner, steps, answers, after: int | None = None) -> str
 def intake_edit(request, pk: int):
     """The intake's entry point (the address the old one-page form had): resume
     where the user left off, or "check your answers" when every step is answered."""
-    learner, _, steps, _, _, _, _, answers = _intake_flow(request, pk)
-    return redirect(_next_url(learner, steps, answers))
+    flow = _intake_flow(request, pk)
+    return redirect(_next_url(flow.learner, flow.steps, flow.answers))
 
 
 @require_http_methods(["GET", "POST"])
 def intake_step(request, pk: int, step: str):
-    learner, _, steps, _, recorded, on_record, start_from, answers = _intake_flow(request, pk)
+    flow = _intake_flow(request, pk)
+    learner, steps, answers = flow.learner, flow.steps, flow.answers
     index = next((i for i, s in enumerate(steps) if s.slug == step), None)
     if index is None:
         raise Http404("No such step.")
@@ -318,14 +342,14 @@ def intake_step(request, pk: int, step: str):
                 actor=request.user,
                 learner=learner,
                 step=current.slug,
-                values=form.values(),
-                start_from=start_from,
+                values=form.answers(),
+                start_from=flow.start_from,
             )
             return redirect(_next_url(learner, steps, draft.answers, after=index))
     else:
         values = answers.get(current.slug)
         form = current.form(
-            learner=learner, values=on_record.get(current.slug) if values is None else values
+            learner=learner, values=flow.on_record.get(current.slug) if values is None else values
         )
     _audit_view(request, learner, f"intake_{current.slug}")
     back = (
@@ -347,19 +371,20 @@ def intake_step(request, pk: int, step: str):
             "number": index + 1,
             "count": len(steps),
             "back": back,
-            "editing": recorded,
+            "editing": flow.recorded,
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 def intake_check(request, pk: int):
-    learner, access, steps, draft, recorded, _, _, answers = _intake_flow(request, pk)
+    flow = _intake_flow(request, pk)
+    learner, steps, answers, draft = flow.learner, flow.steps, flow.answers, flow.draft
     problems = []
     if request.method == "POST":
         if draft is None:
             # Nothing left to record: already confirmed (a double submit) or unchanged.
-            if recorded:
+            if flow.recorded:
                 messages.success(request, "The intake interview is saved.")
                 return redirect("learners:intake", pk=learner.pk)
             return redirect(_next_url(learner, steps, answers))
@@ -370,7 +395,7 @@ def intake_check(request, pk: int):
                     actor=request.user,
                     learner=learner,
                     checked=answers,
-                    **intake_payload(answers, sees_restricted=access.sees_restricted),
+                    **intake_payload(answers, sees_restricted=flow.sees_restricted),
                 )
             except ValidationError as exc:
                 problems = [(None, message) for message in exc.messages]
@@ -407,7 +432,7 @@ def intake_check(request, pk: int):
             "back": reverse(
                 "learners:intake_step", kwargs={"pk": learner.pk, "step": steps[-1].slug}
             ),
-            "editing": recorded,
+            "editing": flow.recorded,
             "has_draft": draft is not None,
         },
         status=200,
