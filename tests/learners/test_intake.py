@@ -449,3 +449,26 @@ def test_another_prisons_manager_gets_404_and_other_roles_403(
 def test_an_unknown_step_is_not_found(client, regional_manager, referred):
     client.force_login(regional_manager)
     assert client.get(step_url(referred, "hobbies")).status_code == 404
+
+
+def test_answers_changed_in_another_window_are_not_recorded_unseen(
+    client, regional_manager, referred, today
+):
+    from django.core.exceptions import ValidationError
+
+    from learners.intake_steps import intake_payload
+    from learners.services import intake_draft_confirm
+
+    client.force_login(regional_manager)
+    answer_every_step(client, referred, step_data(today))
+    draft = IntakeDraft.objects.get()
+    seen = {**draft.answers, "release": {"expected_release_on": None, "release_area": "Leeds"}}
+    with pytest.raises(ValidationError, match="changed in another window"):
+        intake_draft_confirm(
+            actor=regional_manager,
+            learner=referred,
+            checked=seen,
+            **intake_payload(seen, sees_restricted=True),
+        )
+    assert not IntakeInterview.objects.exists()
+    assert IntakeDraft.objects.filter(pk=draft.pk).exists()
