@@ -320,6 +320,8 @@ def test_check_your_answers_lists_every_step_with_a_change_link(
     assert "Share the resettlement plan with the prison&#x27;s OMU" in html
     assert "Needs an address in Hull" in html
     assert "Dyslexia" in html or "dyslexia" in html
+    # Restricted answers are never printed (issue 13 item 14).
+    assert 'lj-no-print" data-testid="check-restricted"' in html
     assert date_format(today - dt.timedelta(days=2)) in html
     # A change goes back to "check your answers", not through every step again.
     changed = client.post(
