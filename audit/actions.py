@@ -27,6 +27,8 @@ class Action(models.TextChoices):
     CASE_NOTE_CORRECT = "case_note.correct", "Case note corrected"
     INTAKE_CREATE = "intake.create", "Intake interview completed"
     INTAKE_UPDATE = "intake.update", "Intake interview edited"
+    INTAKE_DRAFT_SAVE = "intake.draft_save", "Intake interview answers saved to finish later"
+    INTAKE_DRAFT_DISCARD = "intake.draft_discard", "Unfinished intake interview answers discarded"
     # Learning and reviews
     COMPLETION_CREATE = "completion.create", "Module completion recorded"
     SKILLS_INTAKE_RATINGS = "skills.intake_ratings", "Starting skill ratings recorded"

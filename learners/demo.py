@@ -20,6 +20,7 @@ from learners.models import (
     CustodyStatus,
     Goal,
     GoalStatus,
+    IntakeDraft,
     IntakeInterview,
     IntakeRestricted,
     Learner,
@@ -650,12 +651,45 @@ def seed(world, *, size: int, log) -> None:
         waiting.regional_manager = None
     StatusChange.objects.bulk_create(changes, batch_size=BATCH)
     TimelineEvent.objects.bulk_create(events, batch_size=BATCH)
+    _intake_in_progress(learners, stages, today)
     world.learners.extend(learners)
     counts = {stage: stages.count(stage) for stage in sorted(set(stages))}
     log(
         f"{len(learners)} learners ({', '.join(f'{n} {s}' for s, n in counts.items())}), "
         f"{len(intakes)} intake interviews, {len(consents)} consents, "
         f"{len(case_notes)} case notes."
+    )
+
+
+def _intake_in_progress(learners: list[Learner], stages: list[str], today: dt.date) -> None:
+    """One referred learner whose intake interview is half done: their regional
+    manager answered the first steps and will carry on (issue 17 item 4)."""
+    learner = next(
+        (
+            learner
+            for learner, stage in zip(learners, stages, strict=True)
+            if stage == "referred" and learner.regional_manager is not None
+        ),
+        None,
+    )
+    if learner is None:
+        return
+    held = min(learner.joined_on + dt.timedelta(days=3), today)
+    IntakeDraft.objects.create(
+        learner=learner,
+        author=learner.regional_manager,
+        answers={
+            "interview": {"held_on": held.isoformat()},
+            "education": {
+                "education": "Left school at 15; Functional Skills English level 1 inside.",
+                "work_history": "Labouring and a year in a car wash.",
+                "coding_experience": "None yet; uses a phone for everything.",
+            },
+            "ambitions": {
+                "ambition_categories": [AmbitionCategory.TECH_WORK],
+                "ambitions": "Wants to build apps for small businesses.",
+            },
+        },
     )
 
 

@@ -4,7 +4,7 @@ what the user may see; the services write."""
 import datetime as dt
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
+from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 
 from accounts.models import Prison
@@ -15,17 +15,10 @@ from learners.models import (
     CUSTODY_TRANSITIONS,
     CUSTODY_WORKFLOW_REFUSALS,
     GRADUATION_REFUSED,
-    INTAKE_FIELDS,
-    RESTRICTED_FIELDS,
-    AmbitionCategory,
-    Consent,
-    ConsentKind,
     CourseStatus,
     CustodyStatus,
     GoalStatus,
     Learner,
-    Priority,
-    SupportNeed,
 )
 from learners.selectors import CASELOAD_SORTS
 
@@ -423,191 +416,7 @@ class CaseNoteCorrectionForm(forms.Form):
         self.helper = _helper(Field.textarea("text"), Button("submit", "Add correction"))
 
 
-# --- The intake interview -----------------------------------------------------------
-
-
-class IntakeForm(forms.Form):
-    """The intake interview on one page, in fieldsets by topic. The restricted
-    fieldset (health, recovery, offending behaviour) exists only for roles that
-    may see restricted notes; the view never builds it for others."""
-
-    held_on = _date_field("Date of the interview")
-    education = forms.CharField(
-        label="Education and qualifications",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    work_history = forms.CharField(
-        label="Work history", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    coding_experience = forms.CharField(
-        label="Coding and digital experience",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    ambition_categories = forms.MultipleChoiceField(
-        label="What do they want to do?",
-        choices=AmbitionCategory.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    ambitions = forms.CharField(
-        label="Ambitions and aspirations, in their words",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    support_needs = forms.MultipleChoiceField(
-        label="Learning support needs",
-        choices=SupportNeed.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    reasonable_adjustments = forms.CharField(
-        label="Reasonable adjustments", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    priorities = forms.MultipleChoiceField(
-        label="Priorities beyond learning",
-        choices=Priority.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    priorities_notes = forms.CharField(
-        label="Notes on housing, family and finance",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    expected_release_on = _date_field("Expected release date", required=False)
-    release_area = forms.CharField(label="Release area", required=False, max_length=200)
-
-    health_priority = forms.BooleanField(label="Health is a priority", required=False)
-    health_notes = forms.CharField(
-        label="Health notes", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    recovery_priority = forms.BooleanField(label="Recovery is a priority", required=False)
-    recovery_notes = forms.CharField(
-        label="Recovery notes", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    offending_behaviour_notes = forms.CharField(
-        label="Offending-behaviour work", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-    def __init__(self, *args, learner: Learner, include_restricted: bool, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.learner = learner
-        self.include_restricted = include_restricted
-        consent_fields = []
-        for kind, label in ConsentKind.choices:
-            self.fields[f"consent_{kind}"] = forms.BooleanField(label=label, required=False)
-            self.fields[f"consent_{kind}_on"] = _date_field(
-                f"Date consent given: {label[0].lower()}{label[1:]}", required=False
-            )
-            consent_fields += [Field.checkbox(f"consent_{kind}"), Field(f"consent_{kind}_on")]
-        restricted = []
-        if include_restricted:
-            restricted.append(
-                Fieldset(
-                    Field.checkbox("health_priority"),
-                    Field.textarea("health_notes"),
-                    Field.checkbox("recovery_priority"),
-                    Field.textarea("recovery_notes"),
-                    Field.textarea("offending_behaviour_notes"),
-                    legend="Restricted: health, recovery and offending behaviour",
-                    legend_size=Size.MEDIUM,
-                    css_class="lj-no-print",  # never printed (issue 13 item 14)
-                )
-            )
-        else:
-            for name in RESTRICTED_FIELDS:
-                del self.fields[name]
-        self.helper = _helper(
-            Field("held_on"),
-            Fieldset(
-                Field.textarea("education"),
-                Field.textarea("work_history"),
-                Field.textarea("coding_experience"),
-                legend="Education, work and coding",
-                legend_size=Size.MEDIUM,
-            ),
-            Fieldset(
-                Field.checkboxes("ambition_categories", small=True),
-                Field.textarea("ambitions"),
-                legend="Ambitions and aspirations",
-                legend_size=Size.MEDIUM,
-            ),
-            Fieldset(
-                Field.checkboxes("support_needs", small=True),
-                Field.textarea("reasonable_adjustments"),
-                legend="Learning support",
-                legend_size=Size.MEDIUM,
-            ),
-            Fieldset(
-                Field.checkboxes("priorities", small=True),
-                Field.textarea("priorities_notes"),
-                legend="Priorities beyond learning",
-                legend_size=Size.MEDIUM,
-            ),
-            *restricted,
-            Fieldset(
-                Field("expected_release_on"),
-                Field.text("release_area"),
-                legend="Release planning",
-                legend_size=Size.MEDIUM,
-            ),
-            Fieldset(*consent_fields, legend="Consents", legend_size=Size.MEDIUM),
-        )
-
-    def clean_held_on(self):
-        day = self.cleaned_data["held_on"]
-        if day > dt.date.today():  # noqa: DTZ011 - compared with a local date input
-            raise forms.ValidationError("The date of the interview must be today or earlier")
-        if day < self.learner.joined_on:
-            raise forms.ValidationError(
-                "The date of the interview must be on or after the date joined"
-            )
-        return day
-
-    def clean_expected_release_on(self):
-        day = self.cleaned_data["expected_release_on"]
-        if day is not None and day < self.learner.joined_on:
-            raise forms.ValidationError("Expected release date must be after the date joined")
-        return day
-
-    def clean(self):
-        cleaned = super().clean()
-        for kind, label in ConsentKind.choices:
-            field = f"consent_{kind}_on"
-            if (
-                cleaned.get(f"consent_{kind}")
-                and not cleaned.get(field)
-                and field not in self.errors
-            ):
-                self.add_error(
-                    f"consent_{kind}_on", f"Enter the date consent was given: {label.lower()}"
-                )
-            day = cleaned.get(field)
-            if cleaned.get(f"consent_{kind}") and day and field not in self.errors:
-                consent = Consent(learner=self.learner, kind=kind, given_on=day)
-                for message in consent.date_errors("given_on", day).values():
-                    self.add_error(field, f"{message}: {label.lower()}")
-        return cleaned
-
-    def answers(self) -> dict:
-        return {name: self.cleaned_data[name] for name in INTAKE_FIELDS}
-
-    def restricted_answers(self) -> dict:
-        if not self.include_restricted:
-            return None
-        return {name: self.cleaned_data[name] for name in RESTRICTED_FIELDS}
-
-    def consents(self) -> dict:
-        return {
-            kind: (
-                self.cleaned_data[f"consent_{kind}_on"]
-                if self.cleaned_data[f"consent_{kind}"]
-                else None
-            )
-            for kind in ConsentKind.values
-        }
+# --- The intake interview (its steps are in learners.intake_steps) ---------------
 
 
 class GoalForm(forms.Form):

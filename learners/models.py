@@ -549,6 +549,34 @@ class IntakeRevision(models.Model):
         ]
 
 
+class IntakeDraft(models.Model):
+    """An intake interview being typed, one topic per page: the answers given so
+    far, by step, for one learner and the person interviewing. Saved as each step
+    is answered, so leaving and coming back resumes; it counts for nothing until
+    confirmed on "check your answers", which records the interview and deletes it.
+    Only its author ever reads it (restricted answers included, for roles that
+    see them)."""
+
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="intake_drafts")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="intake_drafts"
+    )
+    # {step: {field: value}}; dates as ISO strings.
+    answers = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "author"], name="one_intake_draft_per_learner_and_author"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Intake draft for learner {self.learner_id}"
+
+
 REVISION_LABELS = {
     "held_on": "date of the interview",
     "education": "education and qualifications",

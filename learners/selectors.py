@@ -23,6 +23,7 @@ from learners.models import (
     CustodyStatus,
     Goal,
     ImportRun,
+    IntakeDraft,
     IntakeInterview,
     IntakeRestricted,
     IntakeRevision,
@@ -446,6 +447,25 @@ def transfers_for_learner(learner: Learner) -> QuerySet[Transfer]:
 
 def status_changes_for_learner(learner: Learner) -> QuerySet[StatusChange]:
     return StatusChange.objects.filter(learner=learner).select_related("changed_by")
+
+
+def intake_draft_for_user(user, *, learner: Learner) -> IntakeDraft | None:
+    """The user's own unfinished intake of this learner (nobody reads another's).
+    The learner comes from `learner_for_user`, which has checked the user may."""
+    return IntakeDraft.objects.filter(learner=learner, author=user).first()
+
+
+def intake_answers_on_record(user, *, learner: Learner) -> tuple[bool, dict]:
+    """Whether the interview is recorded, and the records an edit starts from:
+    the interview (and restricted answers, for roles that see them), standing
+    consents and goals."""
+    intake, restricted = intake_for_user(user, learner=learner)
+    return intake is not None, {
+        "intake": intake,
+        "restricted": restricted,
+        "consents": standing_consents(learner),
+        "goals": list(goals_for_learner(learner)),
+    }
 
 
 def intake_revisions(intake: IntakeInterview) -> QuerySet[IntakeRevision]:

@@ -29,6 +29,7 @@ from learners.models import (
     CourseStatus,
     CustodyStatus,
     Goal,
+    IntakeDraft,
     IntakeInterview,
     IntakeRestricted,
     IntakeRevision,
@@ -636,6 +637,70 @@ def intake_save(
             )
         )
     return intake
+
+
+# --- The intake interview in steps (learners.intake_steps) ------------------------
+
+
+@transaction.atomic
+def intake_draft_save_step(
+    *, actor, learner: Learner, step: str, values: Any, start_from: dict[str, Any]
+) -> IntakeDraft:
+    """Keep one step's answers in the actor's draft of the learner's intake, making
+    the draft (from `start_from`: the recorded answers, when editing) if need be.
+    Nothing is recorded on the learner until `intake_draft_confirm`."""
+    _require(actor, Capability.CHANGE_LEARNER, learner.prison_id)
+    draft, _ = IntakeDraft.objects.select_for_update().get_or_create(
+        learner=learner, author=actor, defaults={"answers": start_from}
+    )
+    answers = draft.answers if isinstance(draft.answers, dict) else {}
+    draft.answers = {**answers, step: values}
+    draft.full_clean()
+    draft.save()
+    audit_record(
+        actor=actor,
+        action=Action.INTAKE_DRAFT_SAVE,
+        obj=draft,
+        learner_id=learner.pk,
+        detail={"step": step},
+    )
+    return draft
+
+
+@transaction.atomic
+def intake_draft_confirm(
+    *, actor, learner: Learner, checked: dict[str, Any], **payload: Any
+) -> IntakeInterview | None:
+    """Record the interview from the actor's draft and delete the draft, once: a
+    second submit (a double click, a second tab) finds no draft and records
+    nothing, so the journey events fire once. `checked` is the draft's answers as
+    shown on "check your answers"; if they changed since, nothing is recorded."""
+    _require(actor, Capability.CHANGE_LEARNER, learner.prison_id)
+    draft = IntakeDraft.objects.select_for_update().filter(learner=learner, author=actor).first()
+    if draft is None:
+        return None
+    if draft.answers != checked:
+        raise ValidationError(
+            "The answers were changed in another window. Check them again before saving."
+        )
+    intake = intake_save(actor=actor, learner=learner, **payload)
+    draft.delete()
+    return intake
+
+
+@transaction.atomic
+def intake_draft_discard(*, actor, learner: Learner) -> bool:
+    """Throw away the actor's unfinished answers for the learner's intake."""
+    _require(actor, Capability.CHANGE_LEARNER, learner.prison_id)
+    deleted, _ = IntakeDraft.objects.filter(learner=learner, author=actor).delete()
+    if deleted:
+        audit_record(
+            actor=actor,
+            action=Action.INTAKE_DRAFT_DISCARD,
+            obj=learner,
+            learner_id=learner.pk,
+        )
+    return bool(deleted)
 
 
 def _goals_apply(*, learner: Learner, goals: list[dict[str, Any]]) -> bool:

@@ -3,6 +3,8 @@ about one learner writes exactly one audit event per request: a view, or the
 change the service made."""
 
 import copy
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -22,10 +24,8 @@ from learners.forms import (
     ConsentGiveForm,
     ConsentWithdrawForm,
     EnrolmentForm,
-    GoalFormSet,
     ImportCommitForm,
     ImportUploadForm,
-    IntakeForm,
     LearnerDetailsForm,
     StatusChangeForm,
     TakeOnForm,
@@ -38,9 +38,16 @@ from learners.imports import (
     import_commit,
     import_upload,
 )
+from learners.intake_steps import (
+    Step,
+    answered,
+    answers_from_records,
+    confirm_problems,
+    intake_payload,
+    steps_for,
+    summary_rows,
+)
 from learners.models import (
-    INTAKE_FIELDS,
-    RESTRICTED_FIELDS,
     ConsentKind,
     ImportStatus,
     Learner,
@@ -57,6 +64,8 @@ from learners.selectors import (
     goals_for_learner,
     has_intake,
     import_run_for_user,
+    intake_answers_on_record,
+    intake_draft_for_user,
     intake_for_user,
     intake_revisions,
     learner_for_user,
@@ -72,7 +81,9 @@ from learners.services import (
     case_note_correct,
     consent_give,
     consent_withdraw,
-    intake_save,
+    intake_draft_confirm,
+    intake_draft_discard,
+    intake_draft_save_step,
     learner_change_course_status,
     learner_change_custody_status,
     learner_enrol,
@@ -258,64 +269,194 @@ def intake(request, pk: int):
         "consents": consents_for_learner(learner),
         "revisions": intake_revisions(interview) if interview else [],
         "can_change": access.can(Capability.CHANGE_LEARNER),
+        "draft": intake_draft_for_user(request.user, learner=learner),
     }
     _audit_view(request, learner, "intake")
     return render(request, "learners/intake.html", context)
 
 
-@require_http_methods(["GET", "POST"])
-def intake_edit(request, pk: int):
+# --- The intake interview in steps (issue 17 item 4) --------------------------------
+
+
+@dataclass(frozen=True)
+class _IntakeFlow:
+    learner: Learner
+    sees_restricted: bool
+    steps: list[Step]
+    draft: Any  # the user's IntakeDraft, or None
+    recorded: bool  # the interview is on record: this is an edit
+    on_record: dict  # every step's answers as the records hold them
+    start_from: dict  # what a new draft starts from
+    answers: dict  # the answers so far: the draft's, else start_from
+
+
+def _intake_flow(request, pk: int) -> _IntakeFlow:
+    """The gate and the state every step shares: the learner (404 at another
+    prison, 403 for roles that cannot change learners), the steps this role
+    answers, the user's draft and the answers each step starts from."""
     learner = learner_for_user(request.user, pk, capability=Capability.CHANGE_LEARNER)
-    interview, restricted = intake_for_user(request.user, learner=learner)
-    include_restricted = access_for(request.user).sees_restricted
+    access = access_for(request.user)
+    draft = intake_draft_for_user(request.user, learner=learner)
+    recorded, records = intake_answers_on_record(request.user, learner=learner)
+    on_record = answers_from_records(learner=learner, **records)
+    # An interview already recorded is edited from its answers; a new one starts empty.
+    start_from = on_record if recorded else {}
+    kept = draft.answers if draft is not None and isinstance(draft.answers, dict) else None
+    return _IntakeFlow(
+        learner=learner,
+        sees_restricted=access.sees_restricted,
+        steps=steps_for(access),
+        draft=draft,
+        recorded=recorded,
+        on_record=on_record,
+        start_from=start_from,
+        answers=start_from if kept is None else kept,
+    )
+
+
+def _next_url(learner: Learner, steps, answers, after: int | None = None) -> str:
+    """After a step: the next step not yet answered, or "check your answers"."""
+    done = set(answered(answers, steps))
+    if len(done) == len(steps):
+        return reverse("learners:intake_check", kwargs={"pk": learner.pk})
+    start = 0 if after is None else after + 1
+    for step in [*steps[start:], *steps[:start]]:
+        if step.slug not in done:
+            return reverse("learners:intake_step", kwargs={"pk": learner.pk, "step": step.slug})
+    return reverse("learners:intake_check", kwargs={"pk": learner.pk})
+
+
+@require_GET
+def intake_edit(request, pk: int):
+    """The intake's entry point (the address the old one-page form had): resume
+    where the user left off, or "check your answers" when every step is answered."""
+    flow = _intake_flow(request, pk)
+    return redirect(_next_url(flow.learner, flow.steps, flow.answers))
+
+
+@require_http_methods(["GET", "POST"])
+def intake_step(request, pk: int, step: str):
+    flow = _intake_flow(request, pk)
+    learner, steps, answers = flow.learner, flow.steps, flow.answers
+    index = next((i for i, s in enumerate(steps) if s.slug == step), None)
+    if index is None:
+        raise Http404("No such step.")
+    current = steps[index]
     # Answers posted after the session ended come back bound, to be checked and saved.
     restored = restored_answers(request)
     if restored is not None:
-        form = IntakeForm(restored, learner=learner, include_restricted=include_restricted)
-        goals = GoalFormSet(restored, prefix="goals")
+        form = current.form(restored, learner=learner)
+        form.is_valid()
     elif request.method == "POST":
-        form = IntakeForm(request.POST, learner=learner, include_restricted=include_restricted)
-        goals = GoalFormSet(request.POST, prefix="goals")
-        if form.is_valid() and goals.is_valid():
-            intake_save(
+        form = current.form(request.POST, learner=learner)
+        if form.is_valid():
+            draft = intake_draft_save_step(
                 actor=request.user,
                 learner=learner,
-                answers=form.answers(),
-                restricted=form.restricted_answers(),
-                expected_release_on=form.cleaned_data["expected_release_on"],
-                consents=form.consents(),
-                goals=[g.cleaned_data for g in goals.forms if g.cleaned_data],
+                step=current.slug,
+                values=form.answers(),
+                start_from=flow.start_from,
             )
-            messages.success(request, "The intake interview is saved.")
-            return redirect("learners:intake", pk=learner.pk)
+            return redirect(_next_url(learner, steps, draft.answers, after=index))
     else:
-        initial = {"expected_release_on": learner.expected_release_on}
-        if interview is not None:
-            initial |= {name: getattr(interview, name) for name in INTAKE_FIELDS}
-        if restricted is not None:
-            initial |= {name: getattr(restricted, name) for name in RESTRICTED_FIELDS}
-        for kind, consent in standing_consents(learner).items():
-            initial[f"consent_{kind}"] = True
-            initial[f"consent_{kind}_on"] = consent.given_on
-        form = IntakeForm(initial=initial, learner=learner, include_restricted=include_restricted)
-        goals = GoalFormSet(
-            prefix="goals",
-            initial=[
-                {
-                    "id": goal.pk,
-                    "description": goal.description,
-                    "target_on": goal.target_on,
-                    "status": goal.status,
-                }
-                for goal in goals_for_learner(learner)
-            ],
+        values = answers.get(current.slug)
+        form = current.form(
+            learner=learner, values=flow.on_record.get(current.slug) if values is None else values
         )
-    _audit_view(request, learner, "intake_edit")
+    _audit_view(request, learner, f"intake_{current.slug}")
+    back = (
+        reverse("learners:intake_step", kwargs={"pk": learner.pk, "step": steps[index - 1].slug})
+        if index
+        else reverse("learners:intake", kwargs={"pk": learner.pk})
+    )
     return render(
         request,
-        "learners/intake_edit.html",
-        {"learner": learner, "form": form, "goals": goals, "editing": interview is not None},
+        "learners/intake_step.html",
+        {
+            "learner": learner,
+            "step": current,
+            "form": form,
+            "goals": form.formset if current.slug == "goals" else None,
+            # The one form whose errors the page's one error summary lists.
+            "checked_form": form.formset if current.slug == "goals" else form,
+            "has_errors": bool(form.is_bound and not form.is_valid()),
+            "number": index + 1,
+            "count": len(steps),
+            "back": back,
+            "editing": flow.recorded,
+        },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def intake_check(request, pk: int):
+    flow = _intake_flow(request, pk)
+    learner, steps, answers, draft = flow.learner, flow.steps, flow.answers, flow.draft
+    problems = []
+    if request.method == "POST":
+        if draft is None:
+            # Nothing left to record: already confirmed (a double submit) or unchanged.
+            if flow.recorded:
+                messages.success(request, "The intake interview is saved.")
+                return redirect("learners:intake", pk=learner.pk)
+            return redirect(_next_url(learner, steps, answers))
+        problems = confirm_problems(answers, steps=steps, learner=learner)
+        if not problems:
+            try:
+                intake_draft_confirm(
+                    actor=request.user,
+                    learner=learner,
+                    checked=answers,
+                    **intake_payload(answers, sees_restricted=flow.sees_restricted),
+                )
+            except ValidationError as exc:
+                problems = [(None, message) for message in exc.messages]
+            else:
+                messages.success(request, "The intake interview is saved.")
+                return redirect("learners:intake", pk=learner.pk)
+    elif not answered(answers, steps):
+        return redirect(_next_url(learner, steps, answers))
+    sections = [
+        {
+            "step": step,
+            "url": reverse("learners:intake_step", kwargs={"pk": learner.pk, "step": step.slug}),
+            "rows": summary_rows(step, answers.get(step.slug), learner=learner),
+        }
+        for step in steps
+    ]
+    errors = [
+        (
+            reverse("learners:intake_step", kwargs={"pk": learner.pk, "step": step.slug})
+            if step
+            else "#confirm",
+            message,
+        )
+        for step, message in problems
+    ]
+    _audit_view(request, learner, "intake_check")
+    return render(
+        request,
+        "learners/intake_check.html",
+        {
+            "learner": learner,
+            "sections": sections,
+            "errors": errors,
+            "back": reverse(
+                "learners:intake_step", kwargs={"pk": learner.pk, "step": steps[-1].slug}
+            ),
+            "editing": flow.recorded,
+            "has_draft": draft is not None,
+        },
+        status=200,
+    )
+
+
+@require_http_methods(["POST"])
+def intake_discard(request, pk: int):
+    learner = learner_for_user(request.user, pk, capability=Capability.CHANGE_LEARNER)
+    if intake_draft_discard(actor=request.user, learner=learner):
+        messages.success(request, "The unfinished answers are deleted.")
+    return redirect("learners:intake", pk=learner.pk)
 
 
 @require_GET

@@ -11,10 +11,10 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from accounts.kept_answers import KEEP_SECONDS, RESTORED_MESSAGE, keep_answers
-from learners.models import CourseStatus, IntakeInterview
+from learners.models import CourseStatus, IntakeDraft, IntakeInterview
 from tests.clients import StaffClient
 from tests.factories import TEST_PASSWORD, LearnerFactory
-from tests.learners.test_intake import _intake_data
+from tests.learners.test_intake import step_data, step_url
 from tests.otp import totp_code_for
 
 pytestmark = pytest.mark.django_db
@@ -61,13 +61,13 @@ def post_after_the_idle_timeout(client, clock, user, url, data):
 def test_an_intake_typed_past_the_idle_timeout_comes_back_after_signing_in(
     regional_manager, referred
 ):
-    url = reverse("learners:intake_edit", kwargs={"pk": referred.pk})
+    # One step of the interview in steps: the answers of the page typed on.
+    url = step_url(referred, "priorities")
     today = timezone.localdate()
+    answers = step_data(today)["priorities"]
     with freeze_time() as clock:
         client = StaffClient()
-        response = post_after_the_idle_timeout(
-            client, clock, regional_manager, url, _intake_data(today)
-        )
+        response = post_after_the_idle_timeout(client, clock, regional_manager, url, answers)
         assert response.status_code == 302
         to_sign_in = response["Location"]
         assert to_sign_in.startswith(reverse("accounts:sign_in"))
@@ -80,18 +80,18 @@ def test_an_intake_typed_past_the_idle_timeout_comes_back_after_signing_in(
         assert page.status_code == 200
         assert RESTORED_MESSAGE in html
         assert "Needs an address in Hull" in html
-        assert "Finish web foundations" in html
         # Shown again, not saved: the person checks and saves.
+        assert not IntakeDraft.objects.filter(learner=referred).exists()
         assert not IntakeInterview.objects.filter(learner=referred).exists()
 
-        # Once only: a second visit shows the saved record's form, with no message.
+        # Once only: a second visit shows the step as saved (empty), with no message.
         again = client.get(url).content.decode()
         assert RESTORED_MESSAGE not in again
         assert "Needs an address in Hull" not in again
 
-        assert client.post(url, _intake_data(today)).status_code == 302
-        referred.refresh_from_db()
-        assert referred.course_status == CourseStatus.ACTIVE
+        assert client.post(url, answers).status_code == 302
+        draft = IntakeDraft.objects.get(learner=referred, author=regional_manager)
+        assert draft.answers["priorities"]["priorities_notes"] == "Needs an address in Hull"
 
 
 def test_someone_else_signing_in_on_that_browser_does_not_get_the_answers(
@@ -100,11 +100,11 @@ def test_someone_else_signing_in_on_that_browser_does_not_get_the_answers(
     from accounts.models import Role
 
     colleague = make_user(role=Role.REGIONAL_MANAGER, prisons=[prison])
-    url = reverse("learners:intake_edit", kwargs={"pk": referred.pk})
+    url = step_url(referred, "priorities")
     with freeze_time() as clock:
         client = StaffClient()
         response = post_after_the_idle_timeout(
-            client, clock, regional_manager, url, _intake_data(timezone.localdate())
+            client, clock, regional_manager, url, step_data(timezone.localdate())["priorities"]
         )
         assert sign_in(client, colleague, response["Location"]) == url
         html = client.get(url).content.decode()
@@ -113,11 +113,11 @@ def test_someone_else_signing_in_on_that_browser_does_not_get_the_answers(
 
 
 def test_answers_are_kept_for_hours_not_for_ever(regional_manager, referred):
-    url = reverse("learners:intake_edit", kwargs={"pk": referred.pk})
+    url = step_url(referred, "priorities")
     with freeze_time() as clock:
         client = StaffClient()
         response = post_after_the_idle_timeout(
-            client, clock, regional_manager, url, _intake_data(timezone.localdate())
+            client, clock, regional_manager, url, step_data(timezone.localdate())["priorities"]
         )
         clock.tick(dt.timedelta(seconds=KEEP_SECONDS + 60))
         sign_in(client, regional_manager, response["Location"])
@@ -146,9 +146,9 @@ def test_passwords_codes_and_tokens_are_never_kept(rf, regional_manager):
 
 
 def test_a_post_from_a_browser_that_never_signed_in_keeps_nothing(regional_manager, referred):
-    url = reverse("learners:intake_edit", kwargs={"pk": referred.pk})
+    url = step_url(referred, "priorities")
     client = StaffClient()
-    response = client.post(url, _intake_data(timezone.localdate()))
+    response = client.post(url, step_data(timezone.localdate())["priorities"])
     assert response["Location"].startswith(reverse("accounts:sign_in"))
     client.force_login(regional_manager)
     assert RESTORED_MESSAGE not in client.get(url).content.decode()

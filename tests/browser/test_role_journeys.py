@@ -33,7 +33,7 @@ from playwright.sync_api import Page, Response, expect
 
 from accounts.models import Role
 from audit.models import AuditEvent
-from learners.models import CourseStatus, CustodyStatus, Learner
+from learners.models import CourseStatus, CustodyStatus, IntakeInterview, Learner
 from learners.services import intake_save, learner_enrol
 from resettlement import services as resettlement_services
 from resettlement.models import ActionOwner, ActionUpdate, Pathway, PlanAction
@@ -279,16 +279,76 @@ def test_regional_manager_enrols_a_learner_and_runs_the_intake(browser_page, liv
     page.get_by_test_id("intake-due").get_by_role(
         "link", name="Record the intake interview"
     ).click()
-    expect(heading(page)).to_have_text("Record the intake interview")
-    walk.see("intake")
+
+    # The interview, one topic per page (issue 17 item 4). A mistake first: no date.
+    expect(heading(page)).to_have_text("Date of the interview")
+    expect(page.get_by_test_id("step-indicator")).to_contain_text("step 1 of 9")
+    walk.see("intake-1-date")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.locator(".govuk-error-summary")).to_have_count(1)
+    # GOV.UK Frontend moves the focus to the one error summary.
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
+    assert page.title().startswith("Error: Date of the interview")
+    walk.see("intake-1-error")
+    assert walk.follow_error_summary("Enter the date of the interview") == "id_held_on"
     page.get_by_label("Date of the interview").fill(today.isoformat())
+    page.get_by_role("button", name="Save and continue").click()
+
+    expect(heading(page)).to_have_text("Education, work and coding")
+    walk.see("intake-2-education")
     page.get_by_label("Coding and digital experience").fill("Some Python from a library book.")
+    # By keyboard: Enter in a text field does not submit a textarea, so Tab to the button.
+    page.get_by_label("Coding and digital experience").press("Tab")
+    expect(page.get_by_role("button", name="Save and continue")).to_be_focused()
+    page.keyboard.press("Enter")
+
+    expect(heading(page)).to_have_text("Ambitions and aspirations")
+    walk.see("intake-3-ambitions")
     page.get_by_label("Ambitions and aspirations, in their words").fill(
         "Build websites for small businesses."
     )
+    page.get_by_role("button", name="Save and continue").click()
+    for title in (
+        "Learning support",
+        "Priorities beyond learning",
+        "Health, recovery and offending behaviour",
+        "Release planning",
+    ):
+        expect(heading(page)).to_have_text(title)
+        walk.see()
+        page.get_by_role("button", name="Save and continue").click()
+
+    expect(heading(page)).to_have_text("First goals")
+    walk.see("intake-8-goals")
     goal = page.get_by_role("group", name="Goal 1", exact=True)
     goal.get_by_label("Goal", exact=True).fill("Publish a personal website")
     goal.get_by_label("Target date").fill((today + dt.timedelta(weeks=12)).isoformat())
+    page.get_by_role("button", name="Save and continue").click()
+
+    expect(heading(page)).to_have_text("Consents")
+    walk.see("intake-9-consents")
+    page.get_by_label("Share the resettlement plan with the prison's OMU", exact=True).check()
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Enter the date consent was given to share the resettlement plan with the prison's OMU"
+    )
+    walk.see("intake-9-error")
+    page.get_by_label("Date consent given to share the resettlement plan").fill(today.isoformat())
+    page.get_by_role("button", name="Save and continue").click()
+
+    # Check your answers, change one, and save. Nothing is recorded before this.
+    expect(heading(page)).to_have_text("Check your answers")
+    walk.see("intake-check")
+    assert not IntakeInterview.objects.filter(learner=learner).exists()
+    page.get_by_role("link", name="Change ambitions and aspirations").click()
+    expect(heading(page)).to_have_text("Ambitions and aspirations")
+    walk.see()
+    page.get_by_label("Work in tech").check()
+    page.get_by_role("button", name="Save and continue").click()
+    expect(heading(page)).to_have_text("Check your answers")
+    expect(page.get_by_test_id("check-ambitions")).to_contain_text("Work in tech")
+    expect(page.get_by_test_id("check-goals")).to_contain_text("Publish a personal website")
+    walk.see()
     page.get_by_role("button", name="Save the intake interview").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text(
         "The intake interview is saved."
@@ -311,6 +371,8 @@ def test_regional_manager_enrols_a_learner_and_runs_the_intake(browser_page, liv
     assert learner.intake_completed_on == today
     assert learner.next_review_due_on == today + REVIEW_INTERVAL
     assert learner.goals.get().description == "Publish a personal website"
+    assert learner.intake.ambition_categories == ["tech_work"]
+    assert learner.consents.get().kind == "share_with_omu"
     actions = set(
         AuditEvent.objects.filter(learner_ref=learner.pk, actor=manager).values_list(
             "action", flat=True

@@ -33,3 +33,16 @@ def test_seed_demo_makes_learners_at_every_stage(capsys):
     assert sharing.count() > active.count() * 0.6
     for learner in Learner.objects.all():
         learner.full_clean()  # every demo record passes the enrolment rules
+
+
+def test_seed_demo_has_one_intake_in_progress(capsys):
+    from learners.models import IntakeDraft
+
+    call_command("seed_demo", learners=120)
+    draft = IntakeDraft.objects.select_related("learner").get()
+    # A referred learner, their own regional manager part-way through the steps.
+    assert draft.learner.course_status == CourseStatus.REFERRED
+    assert draft.author == draft.learner.regional_manager
+    assert not IntakeInterview.objects.filter(learner=draft.learner).exists()
+    assert set(draft.answers) == {"interview", "education", "ambitions"}
+    assert draft.answers["interview"]["held_on"] >= draft.learner.joined_on.isoformat()

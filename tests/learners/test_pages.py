@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 READ_URLS = ["learners:detail", "learners:intake", "learners:timeline"]
 CHANGE_URLS = [
     ("learners:edit", {}),
-    ("learners:intake_edit", {}),
+    ("learners:intake_step", {"step": "interview"}),
+    ("learners:intake_step", {"step": "consents"}),
+    ("learners:intake_check", {}),
     ("learners:transfer", {}),
     ("learners:status_change", {"field": "course"}),
     ("learners:status_change", {"field": "custody"}),

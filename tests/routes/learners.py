@@ -1,5 +1,8 @@
-from learners.models import CaseNote, ImportRun, IntakeInterview, IntakeRestricted
-from tests.routes import Route, Who, everyone
+from learners.intake_steps import STEPS
+from learners.models import CaseNote, ImportRun, IntakeDraft, IntakeInterview, IntakeRestricted
+from tests.routes import LOGIN, REDIRECT, Route, Who, everyone
+
+INTAKE_STEPS = [step.slug for step in STEPS]
 
 # Pages about one learner at `world.prison`: the learner record roles see it,
 # OMU staff (identity and shared plan only) are refused, another prison gets 404.
@@ -32,6 +35,22 @@ def build(world) -> None:
         text="Spoke about his recovery plan.",
         restricted=True,
         recorded_by=world.users[Who.RM],
+    )
+    # An intake in progress by the world's regional manager: every step but the
+    # consents answered.
+    IntakeDraft.objects.create(
+        learner=world.learner,
+        author=world.users[Who.RM],
+        answers={
+            "interview": {"held_on": world.learner.joined_on.isoformat()},
+            "education": {"education": "GCSEs", "work_history": "", "coding_experience": ""},
+            "ambitions": {"ambition_categories": ["tech_work"], "ambitions": ""},
+            "support": {"support_needs": [], "reasonable_adjustments": ""},
+            "priorities": {"priorities": [], "priorities_notes": ""},
+            "restricted": {"health_priority": False, "health_notes": ""},
+            "release": {"expected_release_on": None, "release_area": ""},
+            "goals": [],
+        },
     )
 
 
@@ -70,7 +89,43 @@ ROUTES = [
     Route("learners:intake", get=LEARNER_PAGE, kwargs=_learner),
     Route("learners:timeline", get=LEARNER_PAGE, kwargs=_learner),
     Route("learners:edit", get=LEARNER_CHANGE, post=LEARNER_CHANGE, kwargs=_learner),
-    Route("learners:intake_edit", get=LEARNER_CHANGE, post=LEARNER_CHANGE, kwargs=_learner),
+    # The intake interview in steps (issue 17 item 4): the old address starts or
+    # resumes it; every step and "check your answers" is a page of its own.
+    Route(
+        "learners:intake_edit",
+        get=everyone(403, rm=REDIRECT, other_prison=404),
+        kwargs=_learner,
+        page=False,
+    ),
+    *[
+        Route(
+            "learners:intake_step",
+            get=LEARNER_CHANGE,
+            # An empty POST: the date step and the goals (a formset without its
+            # management form) refuse it; the other steps take it (every answer
+            # there is optional) and move on.
+            post=everyone(
+                403, rm=200 if step in ("interview", "goals") else REDIRECT, other_prison=404
+            ),
+            kwargs=lambda world, step=step: {"pk": world.learner.pk, "step": step},
+        )
+        for step in INTAKE_STEPS
+    ],
+    # The world's regional manager has answered every step but one (build below),
+    # so "check your answers" shows and a confirm says what is missing.
+    Route(
+        "learners:intake_check",
+        get=LEARNER_CHANGE,
+        post=LEARNER_CHANGE,
+        kwargs=_learner,
+    ),
+    Route(
+        "learners:intake_discard",
+        get=everyone(405, anonymous=LOGIN),
+        post=everyone(403, rm=REDIRECT, other_prison=404),
+        kwargs=_learner,
+        page=False,
+    ),
     Route(
         "learners:status_change",
         get=LEARNER_CHANGE,
