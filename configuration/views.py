@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import Capability, access_for
+from code4000.form_pages import form_page
 from configuration import forms, selectors, services
 from configuration.settings_summary import reminder_job_times, settings_summary
 from reviews import curriculum as curriculum_services
@@ -26,15 +27,6 @@ PAGE_SIZE = 25
 
 def _data(request):
     return request.POST if request.method == "POST" else None
-
-
-def _add_service_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 def _form_page(
@@ -49,18 +41,13 @@ def _form_page(
     """Show `form`; on a valid POST call `save(cleaned_data)`, which writes through
     a service and returns the success message, then go back to `cancel`. A
     ValidationError from the service shows on the form and nothing is saved."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            message = save(form.cleaned_data)
-        except ValidationError as exc:
-            _add_service_errors(form, exc)
-        else:
-            messages.success(request, message)
-            return redirect(cancel)
-    return render(
+    return form_page(
         request,
-        "configuration/form_page.html",
-        {"form": form, "title": title, "intro": intro, "cancel": cancel},
+        form,
+        save=save,
+        success=cancel,
+        template="configuration/form_page.html",
+        context={"title": title, "intro": intro, "cancel": cancel},
     )
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import Capability, access_for
 from audit.services import audit_record
+from code4000.form_pages import form_page
 from learners.models import CustodyStatus
 from resettlement import forms, selectors, services
 from resettlement.models import UPDATE_STATUSES
@@ -592,22 +593,25 @@ def mentor_add(request):
 # managers only (CHANGE_RESETTLEMENT_PLAN), checked again by each service.
 
 
-def _employment_form(request, form, *, title: str, save, success: str, intro: str = ""):
+def _employment_form(
+    request, form, *, title: str, save, success: str, intro: str = "", learner=None, tab: str = ""
+):
     """Gate already passed: form -> service -> redirect, or the form with its errors
     (a ValidationError from the service included), nothing saved."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            message = save(form.cleaned_data)
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                _add_service_errors(form, exc)
-        else:
-            messages.success(request, message)
-            return redirect(success)
-    return _form_page(request, form, title=title, intro=intro, cancel=success)
+    return form_page(
+        request,
+        form,
+        save=save,
+        success=success,
+        template="resettlement/form_page.html",
+        context={
+            "title": title,
+            "learner": learner,
+            "tab": tab,
+            "intro": intro,
+            "cancel": success,
+        },
+    )
 
 
 @GET_POST
