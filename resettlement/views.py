@@ -19,7 +19,7 @@ from audit.services import audit_record
 from code4000.form_pages import form_page
 from learners.models import CustodyStatus
 from resettlement import forms, selectors, services
-from resettlement.models import UPDATE_STATUSES
+from resettlement.models import UPDATE_STATUSES, ApplicationStatus
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -465,6 +465,100 @@ def application_move(request, pk: int, application_pk: int):
         intro=f"Now at: {application.get_status_display()}.",
         cancel=_release_url(learner),
         status=status,
+    )
+
+
+# A job application's lifecycle (edit, close, reopen): regional managers only,
+# checked again by each service against APPLICATION_TRANSITIONS.
+
+
+def _application_for_change(request, pk: int, application_pk: int):
+    learner = selectors.record_learner_for_user(request.user, pk, change=True)
+    access_for(request.user).require(Capability.CHANGE_RESETTLEMENT_PLAN)
+    return learner, selectors.application_for_learner(learner, application_pk)
+
+
+@GET_POST
+def application_edit(request, pk: int, application_pk: int):
+    learner, application = _application_for_change(request, pk, application_pk)
+    form = forms.ApplicationEditForm(
+        _data(request),
+        application=application,
+        initial={"status": application.status, "notes": application.notes},
+    )
+
+    def save(data) -> str:
+        services.application_update(actor=request.user, application=application, **data)
+        return "Application saved."
+
+    if request.method == "GET":
+        _audit_view(request, learner, "application_edit")
+    return _employment_form(
+        request,
+        form,
+        title=f"Change the application: {application.opportunity.role}",
+        intro=f"At {application.opportunity.employer.name}. "
+        f"Now at: {application.get_status_display()}.",
+        save=save,
+        success=_release_url(learner),
+        learner=learner,
+        tab="release",
+    )
+
+
+@GET_POST
+def application_close(request, pk: int, application_pk: int):
+    learner, application = _application_for_change(request, pk, application_pk)
+    if not application.can_close:
+        messages.error(request, "This application has already ended.")
+        return redirect(_release_url(learner))
+    form = forms.ApplicationCloseForm(
+        _data(request), application=application, initial={"on": timezone.localdate()}
+    )
+
+    def save(data) -> str:
+        services.application_close(actor=request.user, application=application, **data)
+        return "Application closed."
+
+    if request.method == "GET":
+        _audit_view(request, learner, "application_close")
+    return _employment_form(
+        request,
+        form,
+        title=f"Close the application: {application.opportunity.role}",
+        intro=f"At {application.opportunity.employer.name}. You can reopen it later.",
+        save=save,
+        success=_release_url(learner),
+        learner=learner,
+        tab="release",
+    )
+
+
+@GET_POST
+def application_reopen(request, pk: int, application_pk: int):
+    learner, application = _application_for_change(request, pk, application_pk)
+    if not application.is_closed:
+        messages.error(request, "This application is not closed.")
+        return redirect(_release_url(learner))
+    form = forms.ApplicationReopenForm(_data(request))
+
+    def save(data) -> str:
+        reopened = services.application_reopen(actor=request.user, application=application, **data)
+        return f"Application reopened at {reopened.get_status_display().lower()}."
+
+    if request.method == "GET":
+        _audit_view(request, learner, "application_reopen")
+    return _employment_form(
+        request,
+        form,
+        title=f"Reopen the application: {application.opportunity.role}",
+        intro=f"At {application.opportunity.employer.name}. It goes back to "
+        f"{ApplicationStatus(application.reopen_status()).label.lower()}, "
+        "the furthest stage it reached.",
+        save=save,
+        success=_release_url(learner),
+        learner=learner,
+        tab="release",
     )
 
 
