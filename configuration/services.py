@@ -20,6 +20,8 @@ from accounts.access import Capability, access_for, forget_access
 from accounts.models import Prison, Region, Role, User
 from accounts.two_factor import two_factor_reset
 from audit.services import audit_record
+from notifications.models import AccountEmailPurpose
+from notifications.services import account_email_create
 
 LAST_ADMINISTRATOR = (
     "You cannot do this: there must always be at least one active administrator. "
@@ -49,6 +51,16 @@ def _prison_ids(prisons: Iterable[Prison]) -> list[int]:
 # Staff
 
 
+def _invitation_queue(user: User) -> None:
+    """The invitation is one notifications.AccountEmail row, written with the
+    change; its task goes through the outbox (published after commit) and sends
+    it at most once, through the row's claim."""
+    from configuration.tasks import staff_invitation_send
+
+    email = account_email_create(recipient=user, purpose=AccountEmailPurpose.STAFF_INVITATION)
+    staff_invitation_send.delay_on_commit(email.pk)
+
+
 @transaction.atomic
 def staff_invite(
     *,
@@ -61,8 +73,6 @@ def staff_invite(
     """Add a member of staff with no password and email them a link to set one.
     The link is the password-reset link, so it expires after PASSWORD_RESET_TIMEOUT
     and stops working once used. At their first sign-in they set up two-factor."""
-    from configuration.tasks import staff_invitation_send
-
     _require_configure(actor)
     if User.objects.filter(email__iexact=email.strip()).exists():
         raise ValidationError({"email": "There is already an account with this email address"})
@@ -78,15 +88,13 @@ def staff_invite(
         obj=user,
         detail={"role": role, "prisons": _prison_ids(prisons)},
     )
-    staff_invitation_send.delay_on_commit(user.pk)
+    _invitation_queue(user)
     return user
 
 
 @transaction.atomic
 def staff_invitation_resend(*, actor, user: User) -> None:
     """Send the set-password link again (the first one expired or was lost)."""
-    from configuration.tasks import staff_invitation_send
-
     _require_configure(actor)
     if not user.is_active or user.has_usable_password():
         raise ValidationError(
@@ -94,7 +102,7 @@ def staff_invitation_resend(*, actor, user: User) -> None:
             "an invitation again"
         )
     audit_record(actor=actor, action="configuration.staff.invitation_resend", obj=user)
-    staff_invitation_send.delay_on_commit(user.pk)
+    _invitation_queue(user)
 
 
 @transaction.atomic
