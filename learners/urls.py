@@ -20,4 +20,9 @@ urlpatterns = [
     path("<int:pk>/timeline/", views.timeline, name="timeline"),
     path("<int:pk>/status/<str:field>/", views.status_change, name="status_change"),
     path("<int:pk>/transfer/", views.transfer, name="transfer"),
+    path(
+        "<int:pk>/regional-manager/",
+        views.regional_manager_change,
+        name="regional_manager_change",
+    ),
 ]

@@ -47,6 +47,23 @@ def review_reminders_resolve_on_schedule_change(event: events.ReviewScheduleChan
     _withdraw(stale)
 
 
+INTERVENTION_KINDS = (NotificationKind.INTERVENTION_DUE, NotificationKind.INTERVENTION_OVERDUE)
+
+
+def reminders_follow_regional_manager_change(event: events.RegionalManagerChanged) -> None:
+    """The former regional manager's reminders about the learner (intake, escalated
+    review, release plan, follow-ups) are withdrawn at once and never emailed; the
+    next sweep makes them for the new one. Intervention reminders follow the
+    intervention's owner, so they stay."""
+    if event.from_manager_id is None:
+        return
+    former = Notification.objects.filter(
+        learner_id=event.learner_id, recipient_id=event.from_manager_id
+    ).exclude(kind__in=INTERVENTION_KINDS)
+    _withdraw(former.filter(Q(resolved_at__isnull=True) | Q(email_status__in=NOT_YET_EMAILED)))
+
+
 def register() -> None:
     events.subscribe(events.LearnerTransferred, notifications_withdraw_on_transfer)
     events.subscribe(events.ReviewScheduleChanged, review_reminders_resolve_on_schedule_change)
+    events.subscribe(events.RegionalManagerChanged, reminders_follow_regional_manager_change)

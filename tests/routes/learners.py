@@ -69,6 +69,13 @@ ROUTES = [
         kwargs=lambda world: {"pk": world.learner.pk, "field": "course"},
     ),
     Route("learners:transfer", get=LEARNER_CHANGE, post=LEARNER_CHANGE, kwargs=_learner),
+    # Issue 17 item 8: regional managers of the learner's prison, and administrators.
+    Route(
+        "learners:regional_manager_change",
+        get=everyone(403, rm=200, admin=200, other_prison=404),
+        post=everyone(403, rm=200, admin=200, other_prison=404),
+        kwargs=_learner,
+    ),
 ]
 ROUTES.append(
     # Regional managers take on learners at their prisons who have none (issue 12).
