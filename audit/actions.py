@@ -17,6 +17,8 @@ class Action(models.TextChoices):
     LEARNER_STATUS_CHANGE = "learner.status_change", "Status changed"
     LEARNER_TRANSFER = "learner.transfer", "Learner transferred"
     LEARNER_RM_TAKE_ON = "learner.regional_manager_take_on", "Regional manager took on the learner"
+    LEARNER_RM_CHANGE = "learner.regional_manager_change", "Regional manager changed"
+    LEARNER_TUTOR_HAND_ON = "learner.tutor_hand_on", "Handed on to another tutor"
     LEARNER_GRADUATION_EXCEPTION = (
         "learner.graduation_exception",
         "Graduated by a director's exception",
@@ -60,6 +62,9 @@ class Action(models.TextChoices):
     OPPORTUNITY_ADD = "resettlement.opportunity.add", "Opportunity added"
     APPLICATION_ADD = "resettlement.application.add", "Introduced to an opportunity"
     APPLICATION_MOVE = "resettlement.application.move", "Job application moved on"
+    APPLICATION_UPDATE = "resettlement.application.update", "Job application changed"
+    APPLICATION_CLOSE = "resettlement.application.close", "Job application closed"
+    APPLICATION_REOPEN = "resettlement.application.reopen", "Job application reopened"
     MENTOR_ADD = "resettlement.mentor.add", "Mentor added"
     MENTOR_MATCH = "resettlement.mentor.match", "Matched with a mentor"
     MENTOR_MATCH_END = "resettlement.mentor.match_end", "Mentoring ended"

@@ -358,3 +358,33 @@ class ModuleForm(GdsForm):
         if others.exists():
             raise forms.ValidationError("This track already has a module with this title")
         return title
+
+
+class TutorChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        prisons = ", ".join(p.name for p in obj.prisons.all())
+        return f"{obj.full_name} ({prisons})"
+
+
+class HandOnForm(GdsForm):
+    """Step one: who takes on the departing tutor's learners. The confirmation
+    page posts the same choice again with `confirmed`."""
+
+    button = "Continue"
+    checkboxes = ("receiving",)
+    receiving = TutorChoices(
+        label="Tutors who take on the learners",
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Each learner goes to a chosen tutor at the learner's prison, shared "
+        "out evenly. You see the numbers before anything changes.",
+        error_messages={
+            "required": "Choose at least one tutor to hand on to",
+            "invalid_choice": "Choose active tutors at the same prisons",
+        },
+    )
+    confirmed = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, tutors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["receiving"].queryset = tutors

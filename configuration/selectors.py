@@ -3,13 +3,16 @@ the CONFIGURE capability (administrators) gets past it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.access import Capability, access_for
 from accounts.models import Prison, Region, Role, User
-from reviews.models import Module, Track
+from learners.models import Learner
+from reviews.models import Intervention, InterventionStatus, Module, Track
 
 
 def _require_configure(user) -> None:
@@ -131,3 +134,85 @@ def module_for_configuration(user, pk: int):
 def next_module_order(track: Track) -> int:
     """The order a new module takes at the end of its track."""
     return (track.modules.aggregate(last=Max("order"))["last"] or 0) + 1
+
+
+# Handing on a departing tutor's learners and open interventions (issue 17 item 8)
+
+
+def tutors_to_receive(user, departing: User) -> QuerySet[User]:
+    """Active tutors who share at least one prison with the departing tutor."""
+    _require_configure(user)
+    return (
+        User.objects.filter(
+            role=Role.TUTOR,
+            is_active=True,
+            prisons__in=departing.prisons.values("pk"),
+        )
+        .exclude(pk=departing.pk)
+        .prefetch_related("prisons")
+        .distinct()
+        .order_by("full_name", "pk")
+    )
+
+
+@dataclass
+class HandOnPlan:
+    """Who takes on each learner and each open intervention. A learner goes to the
+    receiving tutor at their prison with the fewest taken on so far; an open
+    intervention of the departing tutor goes to its learner's new tutor (or, for
+    a learner tutored by someone else, the receiving tutor at their prison with
+    the fewest)."""
+
+    learners: list[tuple[Learner, User]] = field(default_factory=list)
+    interventions: list[tuple[Intervention, User]] = field(default_factory=list)
+    uncovered: list[str] = field(default_factory=list)  # prison names nobody receives at
+
+    def counts(self) -> list[tuple[User, int, int]]:
+        """Per receiving tutor: learners and open interventions they take on."""
+        rows: dict[int, list] = {}
+        for _, tutor in self.learners:
+            rows.setdefault(tutor.pk, [tutor, 0, 0])[1] += 1
+        for _, tutor in self.interventions:
+            rows.setdefault(tutor.pk, [tutor, 0, 0])[2] += 1
+        return [tuple(row) for row in sorted(rows.values(), key=lambda r: r[0].full_name)]
+
+
+def tutor_hand_on_plan(user, departing: User, receiving: list[User]) -> HandOnPlan:
+    """The plan for the confirmation page and the service (which works it out
+    again inside its transaction). Three queries."""
+    _require_configure(user)
+    plan = HandOnPlan()
+    taken: dict[int, int] = {tutor.pk: 0 for tutor in receiving}
+    covers = {tutor.pk: {p.pk for p in tutor.prisons.all()} for tutor in receiving}
+
+    def choose(prison: Prison) -> User | None:
+        candidates = [t for t in receiving if prison.pk in covers[t.pk]]
+        if not candidates:
+            if prison.name not in plan.uncovered:
+                plan.uncovered.append(prison.name)
+            return None
+        chosen = min(candidates, key=lambda t: (taken[t.pk], t.full_name, t.pk))
+        taken[chosen.pk] += 1
+        return chosen
+
+    learners = (
+        Learner.objects.filter(tutor=departing, anonymised_at__isnull=True)
+        .select_related("prison")
+        .order_by("prison__name", "last_name", "first_name", "pk")
+    )
+    new_tutor: dict[int, User] = {}
+    for learner in learners:
+        tutor = choose(learner.prison)
+        if tutor is not None:
+            plan.learners.append((learner, tutor))
+            new_tutor[learner.pk] = tutor
+    interventions = (
+        Intervention.objects.filter(owner=departing, status=InterventionStatus.OPEN)
+        .select_related("learner__prison")
+        .order_by("learner__prison__name", "due_on", "pk")
+    )
+    for intervention in interventions:
+        tutor = new_tutor.get(intervention.learner_id) or choose(intervention.learner.prison)
+        if tutor is not None:
+            plan.interventions.append((intervention, tutor))
+    return plan

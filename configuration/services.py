@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from importlib import import_module
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
@@ -19,7 +20,16 @@ from django.utils import timezone
 from accounts.access import Capability, access_for, forget_access
 from accounts.models import Prison, Region, Role, User
 from accounts.two_factor import two_factor_reset
+from audit.actions import Action
 from audit.services import audit_record
+from learners.models import Learner, TimelineKind
+from learners.timeline import change_record
+from notifications.models import AccountEmailPurpose
+from notifications.services import account_email_create
+from reviews.models import Intervention
+
+if TYPE_CHECKING:
+    from configuration.selectors import HandOnPlan
 
 LAST_ADMINISTRATOR = (
     "You cannot do this: there must always be at least one active administrator. "
@@ -49,6 +59,16 @@ def _prison_ids(prisons: Iterable[Prison]) -> list[int]:
 # Staff
 
 
+def _invitation_queue(user: User) -> None:
+    """The invitation is one notifications.AccountEmail row, written with the
+    change; its task goes through the outbox (published after commit) and sends
+    it at most once, through the row's claim."""
+    from configuration.tasks import staff_invitation_send
+
+    email = account_email_create(recipient=user, purpose=AccountEmailPurpose.STAFF_INVITATION)
+    staff_invitation_send.delay_on_commit(email.pk)
+
+
 @transaction.atomic
 def staff_invite(
     *,
@@ -61,8 +81,6 @@ def staff_invite(
     """Add a member of staff with no password and email them a link to set one.
     The link is the password-reset link, so it expires after PASSWORD_RESET_TIMEOUT
     and stops working once used. At their first sign-in they set up two-factor."""
-    from configuration.tasks import staff_invitation_send
-
     _require_configure(actor)
     if User.objects.filter(email__iexact=email.strip()).exists():
         raise ValidationError({"email": "There is already an account with this email address"})
@@ -78,15 +96,13 @@ def staff_invite(
         obj=user,
         detail={"role": role, "prisons": _prison_ids(prisons)},
     )
-    staff_invitation_send.delay_on_commit(user.pk)
+    _invitation_queue(user)
     return user
 
 
 @transaction.atomic
 def staff_invitation_resend(*, actor, user: User) -> None:
     """Send the set-password link again (the first one expired or was lost)."""
-    from configuration.tasks import staff_invitation_send
-
     _require_configure(actor)
     if not user.is_active or user.has_usable_password():
         raise ValidationError(
@@ -94,7 +110,7 @@ def staff_invitation_resend(*, actor, user: User) -> None:
             "an invitation again"
         )
     audit_record(actor=actor, action="configuration.staff.invitation_resend", obj=user)
-    staff_invitation_send.delay_on_commit(user.pk)
+    _invitation_queue(user)
 
 
 @transaction.atomic
@@ -313,3 +329,92 @@ def reminder_time_change(*, actor, name: str, at: dt.time):
         detail={"before": before, "after": f"{at.hour}:{at.minute}"},
     )
     return task
+
+
+# Handing on a departing tutor's caseload (issue 17 item 8)
+
+
+@transaction.atomic
+def tutor_hand_on(*, actor, departing: User, receiving: list[User]) -> HandOnPlan:
+    """Hand every learner and open intervention of `departing` to the receiving
+    tutors (each at the learner's prison), in one transaction: all or nothing. One
+    audit event and one timeline entry per learner, and one summary event."""
+    from configuration.selectors import tutor_hand_on_plan
+
+    _require_configure(actor)
+    if departing.role != Role.TUTOR:
+        raise ValidationError(f"{departing.full_name} is not a tutor")
+    receiving = [tutor for tutor in receiving if tutor.pk != departing.pk]
+    if not receiving:
+        raise ValidationError({"receiving": "Choose at least one tutor to hand on to"})
+    departing_prisons = set(departing.prisons.values_list("pk", flat=True))
+    for tutor in receiving:
+        if (
+            tutor.role != Role.TUTOR
+            or not tutor.is_active
+            or not departing_prisons & {p.pk for p in tutor.prisons.all()}
+        ):
+            raise ValidationError(
+                {"receiving": f"{tutor.full_name} is not an active tutor at the same prisons"}
+            )
+    # Lock the rows, then plan inside the transaction.
+    list(Learner.objects.select_for_update().filter(tutor=departing).values_list("pk"))
+    plan = tutor_hand_on_plan(actor, departing, receiving)
+    if plan.uncovered:
+        raise ValidationError(
+            {
+                "receiving": "Choose a tutor who works at "
+                + ", ".join(plan.uncovered)
+                + ": some of the learners are there"
+            }
+        )
+    if not plan.learners and not plan.interventions:
+        raise ValidationError(f"{departing.full_name} has no learners or open interventions")
+    moved: dict[int, list[int]] = {}
+    for intervention, tutor in plan.interventions:
+        Intervention.objects.filter(pk=intervention.pk).update(owner=tutor)
+        moved.setdefault(intervention.learner_id, []).append(intervention.pk)
+    handed = {learner.pk for learner, _ in plan.learners}
+    for learner, tutor in plan.learners:
+        Learner.objects.filter(pk=learner.pk).update(tutor=tutor, updated_at=timezone.now())
+        count = len(moved.get(learner.pk, []))
+        change_record(
+            actor=actor,
+            action=Action.LEARNER_TUTOR_HAND_ON,
+            learner=learner,
+            obj=learner,
+            summary=f"Tutor: {tutor.full_name} (handed on from {departing.full_name})"
+            + (
+                f"; {count} open intervention{'s' if count != 1 else ''} with them" if count else ""
+            ),
+            kind=TimelineKind.DETAILS,
+            detail={
+                "from": departing.pk,
+                "to": tutor.pk,
+                "interventions": moved.get(learner.pk, []),
+            },
+        )
+    # Interventions on learners someone else tutors: on those learners' timelines.
+    for intervention, tutor in plan.interventions:
+        if intervention.learner_id in handed:
+            continue
+        change_record(
+            actor=actor,
+            action=Action.LEARNER_TUTOR_HAND_ON,
+            learner=intervention.learner,
+            obj=intervention,
+            summary=f"Intervention handed on from {departing.full_name} to {tutor.full_name}",
+            kind=TimelineKind.DETAILS,
+            detail={"from": departing.pk, "to": tutor.pk, "interventions": [intervention.pk]},
+        )
+    audit_record(
+        actor=actor,
+        action="configuration.staff.hand_on",
+        obj=departing,
+        detail={
+            "learners": len(plan.learners),
+            "interventions": len(plan.interventions),
+            "to": sorted(tutor.pk for tutor in receiving),
+        },
+    )
+    return plan

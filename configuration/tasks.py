@@ -10,15 +10,15 @@ from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import User
 from configuration.durations import duration_words
+from notifications.services import EmailNotSent, account_email_deliver, account_email_failed
+from notifications.tasks import MAX_RETRIES, backoff
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def staff_invitation_send(user_id: int) -> bool:
-    """Email a new member of staff the link to set their password. Nothing is sent
-    once they have set one, or when they were deactivated in the meantime."""
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is None or user.has_usable_password():
-        return False
+def invitation_message(user: User) -> EmailMultiAlternatives | None:
+    """The set-password email, made at send time (the link is fresh). None once
+    they have set a password: there is nothing to invite them to."""
+    if user.has_usable_password():
+        return None
     context = {
         "user": user,
         "site_url": settings.SITE_URL.rstrip("/"),
@@ -29,7 +29,24 @@ def staff_invitation_send(user_id: int) -> bool:
     subject = render_to_string("configuration/email/invitation_subject.txt", context).strip()
     body = render_to_string("configuration/email/invitation.txt", context)
     html = render_to_string("configuration/email/invitation.html", context)
-    message = EmailMultiAlternatives(subject, body, to=[user.email])
+    message = EmailMultiAlternatives(
+        subject, body, from_email=settings.DEFAULT_FROM_EMAIL, to=[user.email]
+    )
     message.attach_alternative(html, "text/html")
-    message.send()
-    return True
+    return message
+
+
+@shared_task(name="configuration.staff_invitation_send", bind=True, max_retries=MAX_RETRIES)
+def staff_invitation_send(self, email_id: int) -> str:
+    """Email a new member of staff the link to set their password: one
+    notifications.AccountEmail row, sent at most once through its claim. Nothing is
+    sent once they have set a password, or when they were deactivated meanwhile.
+    A mail-server error is retried with backoff; after the last retry the row is
+    marked failed."""
+    try:
+        return account_email_deliver(email_id, build=invitation_message)
+    except EmailNotSent as exc:
+        if self.request.retries >= self.max_retries:
+            account_email_failed(email_id, str(exc))
+            return "failed"
+        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc

@@ -21,6 +21,7 @@ urlpatterns = [
         views.staff_invitation_resend,
         name="staff_invitation_resend",
     ),
+    path("staff/<int:pk>/hand-on/", views.staff_hand_on, name="staff_hand_on"),
     path("prisons/", views.prison_list, name="prison_list"),
     path("prisons/add/", views.prison_add, name="prison_add"),
     path("prisons/<int:pk>/edit/", views.prison_edit, name="prison_edit"),

@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import Capability, access_for
+from accounts.models import Role
+from code4000.form_pages import form_page, service_errors_to_form
 from configuration import forms, selectors, services
 from configuration.settings_summary import reminder_job_times, settings_summary
 from reviews import curriculum as curriculum_services
@@ -26,15 +28,6 @@ PAGE_SIZE = 25
 
 def _data(request):
     return request.POST if request.method == "POST" else None
-
-
-def _add_service_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 def _form_page(
@@ -49,18 +42,13 @@ def _form_page(
     """Show `form`; on a valid POST call `save(cleaned_data)`, which writes through
     a service and returns the success message, then go back to `cancel`. A
     ValidationError from the service shows on the form and nothing is saved."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            message = save(form.cleaned_data)
-        except ValidationError as exc:
-            _add_service_errors(form, exc)
-        else:
-            messages.success(request, message)
-            return redirect(cancel)
-    return render(
+    return form_page(
         request,
-        "configuration/form_page.html",
-        {"form": form, "title": title, "intro": intro, "cancel": cancel},
+        form,
+        save=save,
+        success=cancel,
+        template="configuration/form_page.html",
+        context={"title": title, "intro": intro, "cancel": cancel},
     )
 
 
@@ -255,6 +243,52 @@ def staff_invitation_resend(request, pk: int):
         button="Send invitation",
         act=act,
         back=_staff_url(person),
+    )
+
+
+@GET_POST
+def staff_hand_on(request, pk: int):
+    """Hand on a departing tutor's learners and open interventions: choose the
+    receiving tutors, see the numbers, confirm; one transaction."""
+    person = selectors.staff_for_user(request.user, pk)
+    if person.role != Role.TUTOR:
+        raise Http404("Only a tutor's learners are handed on here.")
+    form = forms.HandOnForm(
+        _data(request), tutors=selectors.tutors_to_receive(request.user, person)
+    )
+    back = _staff_url(person)
+    if request.method == "POST" and form.is_valid():
+        receiving = list(form.cleaned_data["receiving"])
+        if form.cleaned_data["confirmed"] == "yes":
+            try:
+                plan = services.tutor_hand_on(
+                    actor=request.user, departing=person, receiving=receiving
+                )
+            except ValidationError as exc:
+                service_errors_to_form(form, exc)
+            else:
+                messages.success(
+                    request,
+                    f"{len(plan.learners)} learners and {len(plan.interventions)} open "
+                    f"interventions are handed on from {person.full_name}.",
+                )
+                return redirect(back)
+        else:
+            plan = selectors.tutor_hand_on_plan(request.user, person, receiving)
+            return render(
+                request,
+                "configuration/hand_on_confirm.html",
+                {"person": person, "plan": plan, "receiving": receiving, "back": back},
+            )
+    return render(
+        request,
+        "configuration/hand_on.html",
+        {
+            "form": form,
+            "person": person,
+            "title": f"Hand on {person.full_name}'s learners",
+            "cancel": back,
+        },
     )
 
 

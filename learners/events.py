@@ -99,6 +99,14 @@ class RegionalManagerAssigned(JourneyEvent):
 
 
 @dataclass(frozen=True)
+class RegionalManagerChanged(JourneyEvent):
+    """Someone else became the learner's regional manager (from the learner page)."""
+
+    from_manager_id: int | None
+    to_manager_id: int
+
+
+@dataclass(frozen=True)
 class ReleaseRecorded(JourneyEvent):
     release_id: int
     on: dt.date

@@ -487,3 +487,22 @@ class ImportCommitForm(forms.Form):
         label="I have checked the likely duplicates: they are different people",
         required=False,
     )
+
+
+class RegionalManagerForm(forms.Form):
+    """Choose the learner's new regional manager among those at their prison."""
+
+    manager = StaffChoiceField(
+        queryset=None,
+        label="New regional manager",
+        empty_label="Choose a regional manager",
+        error_messages={
+            "required": "Choose the new regional manager",
+            "invalid_choice": "Choose a regional manager who works at the learner's prison",
+        },
+    )
+
+    def __init__(self, *args, managers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["manager"].queryset = managers
+        self.helper = _helper(Field.select("manager"), Button("submit", "Change regional manager"))

@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import connection, models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.access import Access, Capability, access_for
+from accounts.models import Role, User
 from learners.models import (
     CaseNote,
     Consent,
@@ -510,3 +512,33 @@ def case_note_for_user(user, *, learner: Learner, pk: int) -> CaseNote:
         return case_notes_for_user(user, learner=learner).get(pk=pk)
     except (CaseNote.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("No case note found.") from exc
+
+
+def regional_managers_for_learner(learner: Learner):
+    """Who may become the learner's regional manager: active regional managers who
+    work at the learner's prison."""
+    return User.objects.filter(
+        role=Role.REGIONAL_MANAGER, is_active=True, prisons=learner.prison_id
+    ).order_by("full_name", "pk")
+
+
+def may_change_regional_manager(actor, learner: Learner) -> bool:
+    """Administrators, and regional managers of the learner's prison."""
+    access = access_for(actor)
+    if access.can(Capability.CONFIGURE):
+        return True
+    return (
+        access.role == Role.REGIONAL_MANAGER
+        and access.can(Capability.CHANGE_LEARNER)
+        and access.covers_prison(learner.prison_id)
+    )
+
+
+def learner_for_regional_manager_change(user, pk: int) -> Learner:
+    """The learner whose regional manager `user` may change: 404 outside the
+    user's prisons, 403 unless an administrator or a regional manager of the
+    learner's prison."""
+    learner = learner_for_user(user, pk, capability=Capability.VIEW_LEARNER_RECORD)
+    if not may_change_regional_manager(user, learner):
+        raise PermissionDenied("Only an administrator or a regional manager of the prison.")
+    return learner

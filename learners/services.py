@@ -39,6 +39,7 @@ from learners.models import (
     TimelineKind,
     Transfer,
 )
+from learners.selectors import may_change_regional_manager, regional_managers_for_learner
 from learners.timeline import change_record, timeline_record
 
 LEARNER_FIELDS = (
@@ -345,6 +346,48 @@ def learner_regional_manager_take_on(*, actor, learner: Learner) -> Learner:
     events.publish(
         events.RegionalManagerAssigned(
             learner_id=learner.pk, actor_id=actor.pk, manager_id=actor.pk
+        )
+    )
+    return learner
+
+
+@transaction.atomic
+def learner_regional_manager_change(*, actor, learner: Learner, manager: User) -> Learner:
+    """Make `manager` (an active regional manager at the learner's prison) the
+    learner's regional manager. Audited and on the timeline; RegionalManagerChanged
+    lets reminders and interventions follow."""
+    if not may_change_regional_manager(actor, learner):
+        raise PermissionDenied("Only an administrator or a regional manager of the prison.")
+    learner = (
+        Learner.objects.select_for_update(of=("self",))
+        .select_related("regional_manager")
+        .get(pk=learner.pk)
+    )
+    if not regional_managers_for_learner(learner).filter(pk=manager.pk).exists():
+        raise ValidationError(
+            {"manager": "Choose an active regional manager who works at the learner's prison"}
+        )
+    if learner.regional_manager_id == manager.pk:
+        raise ValidationError({"manager": f"{manager.full_name} is already the regional manager"})
+    before = learner.regional_manager
+    learner.regional_manager = manager
+    learner.save(update_fields=["regional_manager", "updated_at"])
+    change_record(
+        actor=actor,
+        action=Action.LEARNER_RM_CHANGE,
+        learner=learner,
+        obj=learner,
+        summary=f"Regional manager: {manager.full_name}"
+        + (f" (was {before.full_name})" if before else ""),
+        kind=TimelineKind.DETAILS,
+        detail={"from": before.pk if before else None, "to": manager.pk},
+    )
+    events.publish(
+        events.RegionalManagerChanged(
+            learner_id=learner.pk,
+            actor_id=_actor_id(actor),
+            from_manager_id=before.pk if before else None,
+            to_manager_id=manager.pk,
         )
     )
     return learner

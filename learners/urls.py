@@ -32,4 +32,9 @@ urlpatterns = [
         views.case_note_correction,
         name="case_note_correction",
     ),
+    path(
+        "<int:pk>/regional-manager/",
+        views.regional_manager_change,
+        name="regional_manager_change",
+    ),
 ]

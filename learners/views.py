@@ -27,6 +27,7 @@ from learners.forms import (
     ImportCommitForm,
     ImportUploadForm,
     LearnerDetailsForm,
+    RegionalManagerForm,
     StatusChangeForm,
     TakeOnForm,
     TransferForm,
@@ -68,9 +69,12 @@ from learners.selectors import (
     intake_draft_for_user,
     intake_for_user,
     intake_revisions,
+    learner_for_regional_manager_change,
     learner_for_user,
     learners_needing_regional_manager_for_user,
     likely_duplicates,
+    may_change_regional_manager,
+    regional_managers_for_learner,
     standing_consents,
     status_changes_for_learner,
     transfers_for_learner,
@@ -87,6 +91,7 @@ from learners.services import (
     learner_change_course_status,
     learner_change_custody_status,
     learner_enrol,
+    learner_regional_manager_change,
     learner_regional_manager_take_on,
     learner_transfer,
     learner_update,
@@ -229,6 +234,7 @@ def detail(request, pk: int):
         "transfers": transfers_for_learner(learner),
         "status_changes": status_changes_for_learner(learner)[:10],
         "can_change": access.can(Capability.CHANGE_LEARNER),
+        "can_change_regional_manager": may_change_regional_manager(request.user, learner),
     }
     _audit_view(request, learner, "overview")
     return render(request, "learners/detail.html", context)
@@ -670,6 +676,33 @@ def transfer(request, pk: int):
             return redirect("learners:list")
     _audit_view(request, learner, "transfer")
     return render(request, "learners/transfer.html", {"learner": learner, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def regional_manager_change(request, pk: int):
+    learner = learner_for_regional_manager_change(request.user, pk)
+    form = RegionalManagerForm(
+        request.POST if request.method == "POST" else None,
+        managers=regional_managers_for_learner(learner),
+        initial={"manager": learner.regional_manager_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            learner_regional_manager_change(
+                actor=request.user, learner=learner, manager=form.cleaned_data["manager"]
+            )
+        except ValidationError as exc:
+            form.add_error("manager" if hasattr(exc, "error_dict") else None, exc.messages)
+        else:
+            messages.success(
+                request,
+                f"{form.cleaned_data['manager'].full_name} is now the regional manager.",
+            )
+            return redirect("learners:detail", pk=learner.pk)
+    _audit_view(request, learner, "regional_manager_change")
+    return render(
+        request, "learners/regional_manager_change.html", {"learner": learner, "form": form}
+    )
 
 
 @require_http_methods(["GET", "POST"])

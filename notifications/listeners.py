@@ -61,7 +61,24 @@ def progress_link_send_on_self_report_confirmed(event: events.SelfReportConfirme
         outbox.enqueue(LEARNER_INVITATION_TASK, link_id)
 
 
+INTERVENTION_KINDS = (NotificationKind.INTERVENTION_DUE, NotificationKind.INTERVENTION_OVERDUE)
+
+
+def reminders_follow_regional_manager_change(event: events.RegionalManagerChanged) -> None:
+    """The former regional manager's reminders about the learner (intake, escalated
+    review, release plan, follow-ups) are withdrawn at once and never emailed; the
+    next sweep makes them for the new one. Intervention reminders follow the
+    intervention's owner, so they stay."""
+    if event.from_manager_id is None:
+        return
+    former = Notification.objects.filter(
+        learner_id=event.learner_id, recipient_id=event.from_manager_id
+    ).exclude(kind__in=INTERVENTION_KINDS)
+    _withdraw(former.filter(Q(resolved_at__isnull=True) | Q(email_status__in=NOT_YET_EMAILED)))
+
+
 def register() -> None:
     events.subscribe(events.SelfReportConfirmed, progress_link_send_on_self_report_confirmed)
     events.subscribe(events.LearnerTransferred, notifications_withdraw_on_transfer)
     events.subscribe(events.ReviewScheduleChanged, review_reminders_resolve_on_schedule_change)
+    events.subscribe(events.RegionalManagerChanged, reminders_follow_regional_manager_change)

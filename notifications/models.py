@@ -219,6 +219,39 @@ class NotificationPreference(models.Model):
         return f"{self.user}: {self.get_email_mode_display()}"
 
 
+class AccountEmailPurpose(models.TextChoices):
+    STAFF_INVITATION = "staff_invitation", "Invitation to choose a password"
+
+
+class AccountEmail(models.Model):
+    """One email to a member of staff about their account (an invitation), sent
+    at most once: like a notification, it leaves only through the claim (a
+    conditional UPDATE from pending to sending), so a task delivered twice, or
+    retried after the send, cannot send it again. The app that writes it renders
+    it at send time (`services.account_email_deliver(build=...)`)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_emails"
+    )
+    purpose = models.CharField(max_length=30, choices=AccountEmailPurpose.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    email_status = models.CharField(
+        max_length=20, choices=EmailStatus.choices, default=EmailStatus.PENDING
+    )
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "purpose"])]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_purpose_display()} to {self.recipient} ({self.get_email_status_display()})"
+        )
+
+
 class OutboxMessage(models.Model):
     """A task to send to the broker, written in the same transaction as the
     change that needs it. Published after commit; while the broker is down the

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -17,6 +19,7 @@ from accounts.models import Role, User
 from audit.services import audit_record
 from notifications import emails, outbox, send_gate, sweep
 from notifications.models import (
+    AccountEmail,
     DeliveryFailure,
     Digest,
     DigestKind,
@@ -218,11 +221,8 @@ def reminders_run(
 def notification_email_deliver(notification_id: int) -> str:
     """Send one notification's email unless it went already. Returns what happened.
 
-    The claim (emailed_at from NULL to now, status pending -> sending) is one
-    conditional UPDATE: of two workers, or a task delivered twice, only one sends.
-    On a mail-server error the claim is given back and EmailNotSent raised, so
-    the task can retry. A worker that dies between claim and send leaves the row
-    'sending': it is not sent again (at most one email, never two)."""
+    Through the claim (`_send_once`): of two workers, or a task delivered twice,
+    only one sends; at most one email, never two."""
     notification = (
         Notification.objects.select_related("recipient", "learner")
         .filter(pk=notification_id)
@@ -250,24 +250,32 @@ def notification_email_deliver(notification_id: int) -> str:
     if mode == EmailMode.DAILY:
         waiting.update(email_status=EmailStatus.DIGEST)
         return "left for the digest"
+    return _send_once(Notification, notification_id, lambda: emails.send_notification(notification))
+
+
+def _send_once(model, pk: int, send: Callable[[], None]) -> str:
+    """The claim, for a Notification or an AccountEmail row still pending: one
+    conditional UPDATE (emailed_at from NULL to now, pending -> sending) that only
+    one worker wins, then `send()`. A mail-server error gives the claim back and
+    raises EmailNotSent (the task retries); a worker that dies between the claim
+    and the send leaves the row 'sending', never sent again."""
     claimed_at = timezone.now()
-    claimed = waiting.update(
+    claimed = model.objects.filter(
+        pk=pk, email_status=EmailStatus.PENDING, emailed_at__isnull=True
+    ).update(
         emailed_at=claimed_at,
         email_status=EmailStatus.SENDING,
         email_attempts=F("email_attempts") + 1,
     )
     if not claimed:
         return "claimed elsewhere"
+    mine = model.objects.filter(pk=pk, emailed_at=claimed_at)
     try:
-        emails.send_notification(notification)
+        send()
     except emails.MAIL_ERRORS as exc:
-        Notification.objects.filter(pk=notification_id, emailed_at=claimed_at).update(
-            emailed_at=None, email_status=EmailStatus.PENDING
-        )
+        mine.update(emailed_at=None, email_status=EmailStatus.PENDING)
         raise EmailNotSent(str(exc)) from exc
-    Notification.objects.filter(pk=notification_id, emailed_at=claimed_at).update(
-        email_status=EmailStatus.SENT
-    )
+    mine.update(email_status=EmailStatus.SENT)
     return "sent"
 
 
@@ -290,6 +298,41 @@ def notification_email_failed(notification_id: int, error: str) -> None:
             ignore_conflicts=True,
         )
     logger.error("Reminder email %s failed after every retry: %s", notification_id, error)
+
+
+# --- account emails (an invitation): at most once, like a notification -------------
+
+
+def account_email_create(*, recipient: User, purpose: str) -> AccountEmail:
+    """Record an account email in the caller's transaction. The caller then queues
+    its delivery task with the row's id through the outbox (`delay_on_commit`)."""
+    return AccountEmail.objects.create(recipient=recipient, purpose=purpose)
+
+
+def account_email_deliver(email_id: int, *, build: Callable[[User], EmailMessage | None]) -> str:
+    """Send one account email unless it went already; returns what happened.
+    `build(recipient)` renders it (None: nothing to send any more, such as an
+    invitation whose person has set a password). Through the same claim as a
+    notification (`_send_once`)."""
+    email = AccountEmail.objects.select_related("recipient").filter(pk=email_id).first()
+    if email is None or email.email_status != EmailStatus.PENDING:
+        return "nothing to do"
+    waiting = AccountEmail.objects.filter(
+        pk=email_id, email_status=EmailStatus.PENDING, emailed_at__isnull=True
+    )
+    message = build(email.recipient) if email.recipient.is_active else None
+    if message is None:
+        waiting.update(email_status=EmailStatus.SKIPPED)
+        return "skipped"
+    return _send_once(AccountEmail, email_id, lambda: message.send(fail_silently=False))
+
+
+def account_email_failed(email_id: int, error: str) -> None:
+    """Every retry failed: the row says so, for an administrator to send again."""
+    AccountEmail.objects.filter(pk=email_id, email_status=EmailStatus.PENDING).update(
+        email_status=EmailStatus.FAILED, error=error[:2000]
+    )
+    logger.error("Account email %s failed after every retry: %s", email_id, error)
 
 
 # --- no silent loss ------------------------------------------------------------------

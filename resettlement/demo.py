@@ -488,6 +488,7 @@ def seed(world, *, size: int, log) -> None:
         ["applied", "offer", "started"],
         ["applied", "interview", "unsuccessful"],
         ["withdrawn"],
+        ["applied", "withdrawn"],
     ]
     brokered = [item for item in learners if item not in to_release[:1]][: len(stages)]
     for n, (learner, steps) in enumerate(zip(brokered, stages, strict=False)):
@@ -504,6 +505,21 @@ def seed(world, *, size: int, log) -> None:
                 application=application,
                 status=step,
                 on=today - dt.timedelta(days=50 - 10 * k),
+            )
+        # The application lifecycle (issue 16): notes changed, a withdrawal reopened.
+        if steps == ["applied"]:
+            services.application_update(
+                actor=rm,
+                application=application,
+                status="applied",
+                on=None,
+                notes="CV sent with a covering letter; the employer replies within a month.",
+            )
+        if steps == ["applied", "withdrawn"]:
+            services.application_reopen(
+                actor=rm,
+                application=application,
+                reason="The learner asked to go ahead after all",
             )
     # The lifecycle (issue 16): one opportunity closed, one mentor paused.
     lead = world.first_of(Role.REGIONAL_MANAGER)

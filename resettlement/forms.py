@@ -11,6 +11,7 @@ from learners.models import CourseStatus
 from resettlement.models import (
     UPDATE_STATUSES,
     ActionStatus,
+    ApplicationStatus,
     ContactMethod,
     Employer,
     Mentor,
@@ -426,6 +427,82 @@ class ApplicationMoveForm(GdsForm):
         if value < self.application.introduced_on:
             raise forms.ValidationError("The date must be on or after the date introduced")
         return value
+
+
+class ApplicationEditForm(GdsForm):
+    """Notes, and the stage along the allowed moves (closing has its own page)."""
+
+    button = "Save changes"
+    radios = ("status",)
+    status = forms.ChoiceField(
+        label="Stage",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the stage"},
+    )
+    on = _date(
+        "Date of the new stage",
+        required=False,
+        help_text="Needed only when the stage changes.",
+    )
+    notes = forms.CharField(label="Notes (optional)", widget=forms.Textarea, required=False)
+
+    def __init__(self, *args, application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.application = application
+        self.fields["status"].choices = [
+            (application.status, f"{application.get_status_display()} (no change)"),
+            *application.forward_statuses,
+        ]
+
+    def clean_on(self):
+        value = _not_future(self.cleaned_data["on"], "date of the new stage")
+        if value and value < self.application.introduced_on:
+            raise forms.ValidationError("The date must be on or after the date introduced")
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        moved = status and status != self.application.status
+        if moved and not cleaned.get("on") and "on" not in self.errors:
+            self.add_error("on", "Enter the date of the new stage")
+        return cleaned
+
+
+class ApplicationCloseForm(GdsForm):
+    button = "Close application"
+    radios = ("status",)
+    status = forms.ChoiceField(
+        label="How did it end?",
+        widget=forms.RadioSelect,
+        choices=[
+            (ApplicationStatus.UNSUCCESSFUL, "Unsuccessful: the employer said no"),
+            (ApplicationStatus.WITHDRAWN, "Withdrawn: the learner or Code4000 stopped it"),
+        ],
+        error_messages={"required": "Select how the application ended"},
+    )
+    on = _date("Date closed")
+    reason = forms.CharField(
+        label="What happened (optional)", max_length=300, required=False, widget=forms.Textarea
+    )
+
+    def __init__(self, *args, application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.application = application
+
+    def clean_on(self):
+        value = _not_future(self.cleaned_data["on"], "date closed")
+        if value < self.application.introduced_on:
+            raise forms.ValidationError("The date closed must be on or after the date introduced")
+        return value
+
+
+class ApplicationReopenForm(GdsForm):
+    button = "Reopen application"
+    reason = _required(
+        forms.CharField(label="Why is it reopened?", max_length=300, widget=forms.Textarea),
+        "Enter why the application is reopened",
+    )
 
 
 class MentorForm(GdsForm):

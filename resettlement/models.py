@@ -557,6 +557,15 @@ APPLICATION_TRANSITIONS: dict[str, frozenset[str]] = {
     _A.UNSUCCESSFUL: frozenset(),
     _A.WITHDRAWN: frozenset(),
 }
+# Closing ends an open application; reopening takes a closed one back to the
+# furthest stage it had reached (see `Application.reopen_status`).
+APPLICATION_CLOSED_STATUSES: frozenset[str] = _CLOSED
+# The stages an application reaches on the way, furthest first, with their dates.
+_REOPEN_STAGES: tuple[tuple[str, str], ...] = (
+    (_A.OFFER, "offer_on"),
+    (_A.INTERVIEW, "interview_on"),
+    (_A.APPLIED, "applied_on"),
+)
 # Which date field records reaching each status.
 APPLICATION_DATE_FIELDS: dict[str, str] = {
     _A.INTRODUCED: "introduced_on",
@@ -608,6 +617,26 @@ class Application(models.Model):
     def next_statuses(self) -> list[tuple[str, str]]:
         allowed = APPLICATION_TRANSITIONS.get(self.status, frozenset())
         return [(value, label) for value, label in ApplicationStatus.choices if value in allowed]
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in APPLICATION_CLOSED_STATUSES
+
+    @property
+    def can_close(self) -> bool:
+        return bool(APPLICATION_TRANSITIONS.get(self.status, frozenset()) & _CLOSED)
+
+    @property
+    def forward_statuses(self) -> list[tuple[str, str]]:
+        """The moves that carry it on (closing has its own page)."""
+        return [(value, label) for value, label in self.next_statuses if value not in _CLOSED]
+
+    def reopen_status(self) -> str:
+        """The furthest stage reached before it closed, by the dates recorded."""
+        for status, field in _REOPEN_STAGES:
+            if getattr(self, field) is not None:
+                return status
+        return ApplicationStatus.INTRODUCED
 
 
 # Mentors

@@ -23,12 +23,14 @@ from learners.models import CourseStatus, CustodyStatus, Learner, StatusField, T
 from learners.services import learner_status_move
 from learners.timeline import change_record, timeline_record
 from resettlement.models import (
+    APPLICATION_CLOSED_STATUSES,
     APPLICATION_DATE_FIELDS,
     APPLICATION_TRANSITIONS,
     FOLLOW_UP_MONTHS,
     UPDATE_STATUSES,
     ActionUpdate,
     Application,
+    ApplicationStatus,
     Employer,
     FollowUp,
     Mentor,
@@ -574,6 +576,126 @@ def application_move(*, actor, application: Application, status: str, on: dt.dat
         f"{application.get_status_display().lower()}",
         kind=TimelineKind.APPLICATION,
         detail={"from": before, "to": status},
+    )
+    return application
+
+
+def _application_locked(application: Application) -> Application:
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("learner", "opportunity__employer")
+        .get(pk=application.pk)
+    )
+
+
+def _application_name(application: Application) -> str:
+    return f"{application.opportunity.role} at {application.opportunity.employer.name}"
+
+
+@transaction.atomic
+def application_update(
+    *, actor, application: Application, status: str, on: dt.date | None, notes: str
+) -> Application:
+    """Change the notes and, along APPLICATION_TRANSITIONS (closing aside), the
+    stage. One audit event and one timeline entry for the learner."""
+    access_for(actor).require(Capability.CHANGE_RESETTLEMENT_PLAN)
+    application = _application_locked(application)
+    before = application.status
+    moved = status != before
+    if moved:
+        if status in APPLICATION_CLOSED_STATUSES:
+            raise ValidationError({"status": "Use Close to end an application"})
+        if not application.can_move_to(status):
+            raise ValidationError(
+                {
+                    "status": f"An application at {application.get_status_display().lower()} "
+                    f"cannot move to {ApplicationStatus(status).label.lower()}"
+                }
+            )
+        if on is None:
+            raise ValidationError({"on": "Enter the date of the new stage"})
+        application.status = status
+        setattr(application, APPLICATION_DATE_FIELDS[status], on)
+    notes_changed = notes != application.notes
+    if not moved and not notes_changed:
+        return application
+    application.notes = notes
+    application.full_clean()
+    application.save()
+    what = (
+        f"now {application.get_status_display().lower()}"
+        + ("; notes changed" if notes_changed else "")
+        if moved
+        else "notes changed"
+    )
+    change_record(
+        actor=actor,
+        action=Action.APPLICATION_UPDATE,
+        learner=application.learner,
+        obj=application,
+        summary=f"{_application_name(application)}: {what}",
+        kind=TimelineKind.APPLICATION,
+        detail={"from": before, "to": application.status, "notes_changed": notes_changed},
+    )
+    return application
+
+
+@transaction.atomic
+def application_close(
+    *, actor, application: Application, status: str, on: dt.date, reason: str = ""
+) -> Application:
+    """End an open application as unsuccessful or withdrawn."""
+    access_for(actor).require(Capability.CHANGE_RESETTLEMENT_PLAN)
+    application = _application_locked(application)
+    if status not in APPLICATION_CLOSED_STATUSES:
+        raise ValidationError({"status": "Choose unsuccessful or withdrawn"})
+    if not application.can_move_to(status):
+        raise ValidationError(
+            f"An application at {application.get_status_display().lower()} cannot be closed"
+        )
+    before = application.status
+    application.status = status
+    application.closed_on = on
+    application.full_clean()
+    application.save(update_fields=["status", "closed_on"])
+    reason = reason.strip()
+    change_record(
+        actor=actor,
+        action=Action.APPLICATION_CLOSE,
+        learner=application.learner,
+        obj=application,
+        summary=f"{_application_name(application)}: closed as "
+        f"{application.get_status_display().lower()}" + (f" ({reason})" if reason else ""),
+        kind=TimelineKind.APPLICATION,
+        detail={"from": before, "to": status},
+    )
+    return application
+
+
+@transaction.atomic
+def application_reopen(*, actor, application: Application, reason: str) -> Application:
+    """Take a closed application back to the furthest stage it had reached."""
+    access_for(actor).require(Capability.CHANGE_RESETTLEMENT_PLAN)
+    application = _application_locked(application)
+    if not application.is_closed:
+        raise ValidationError("Only a closed application can be reopened")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter why the application is reopened"})
+    before = application.status
+    application.status = application.reopen_status()
+    application.closed_on = None
+    application.full_clean()
+    application.save(update_fields=["status", "closed_on"])
+    change_record(
+        actor=actor,
+        action=Action.APPLICATION_REOPEN,
+        learner=application.learner,
+        obj=application,
+        summary=f"{_application_name(application)}: reopened at "
+        f"{application.get_status_display().lower()} ({reason})",
+        kind=TimelineKind.APPLICATION,
+        detail={"from": before, "to": application.status},
     )
     return application
 

@@ -42,6 +42,21 @@ urlpatterns = [
         views.application_move,
         name="application_move",
     ),
+    path(
+        "learners/<int:pk>/applications/<int:application_pk>/edit/",
+        views.application_edit,
+        name="application_edit",
+    ),
+    path(
+        "learners/<int:pk>/applications/<int:application_pk>/close/",
+        views.application_close,
+        name="application_close",
+    ),
+    path(
+        "learners/<int:pk>/applications/<int:application_pk>/reopen/",
+        views.application_reopen,
+        name="application_reopen",
+    ),
     path("learners/<int:pk>/mentors/add/", views.mentor_match_add, name="mentor_match_add"),
     path(
         "learners/<int:pk>/mentors/<int:match_pk>/end/",

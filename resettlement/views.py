@@ -16,9 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import Capability, access_for
 from audit.services import audit_record
+from code4000.form_pages import form_page
 from learners.models import CustodyStatus
 from resettlement import forms, selectors, services
-from resettlement.models import UPDATE_STATUSES
+from resettlement.models import UPDATE_STATUSES, ApplicationStatus
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -479,6 +480,100 @@ def application_move(request, pk: int, application_pk: int):
     )
 
 
+# A job application's lifecycle (edit, close, reopen): regional managers only,
+# checked again by each service against APPLICATION_TRANSITIONS.
+
+
+def _application_for_change(request, pk: int, application_pk: int):
+    learner = selectors.record_learner_for_user(request.user, pk, change=True)
+    access_for(request.user).require(Capability.CHANGE_RESETTLEMENT_PLAN)
+    return learner, selectors.application_for_learner(learner, application_pk)
+
+
+@GET_POST
+def application_edit(request, pk: int, application_pk: int):
+    learner, application = _application_for_change(request, pk, application_pk)
+    form = forms.ApplicationEditForm(
+        _data(request),
+        application=application,
+        initial={"status": application.status, "notes": application.notes},
+    )
+
+    def save(data) -> str:
+        services.application_update(actor=request.user, application=application, **data)
+        return "Application saved."
+
+    if request.method == "GET":
+        _audit_view(request, learner, "application_edit")
+    return _employment_form(
+        request,
+        form,
+        title=f"Change the application: {application.opportunity.role}",
+        intro=f"At {application.opportunity.employer.name}. "
+        f"Now at: {application.get_status_display()}.",
+        save=save,
+        success=_release_url(learner),
+        learner=learner,
+        tab="release",
+    )
+
+
+@GET_POST
+def application_close(request, pk: int, application_pk: int):
+    learner, application = _application_for_change(request, pk, application_pk)
+    if not application.can_close:
+        messages.error(request, "This application has already ended.")
+        return redirect(_release_url(learner))
+    form = forms.ApplicationCloseForm(
+        _data(request), application=application, initial={"on": timezone.localdate()}
+    )
+
+    def save(data) -> str:
+        services.application_close(actor=request.user, application=application, **data)
+        return "Application closed."
+
+    if request.method == "GET":
+        _audit_view(request, learner, "application_close")
+    return _employment_form(
+        request,
+        form,
+        title=f"Close the application: {application.opportunity.role}",
+        intro=f"At {application.opportunity.employer.name}. You can reopen it later.",
+        save=save,
+        success=_release_url(learner),
+        learner=learner,
+        tab="release",
+    )
+
+
+@GET_POST
+def application_reopen(request, pk: int, application_pk: int):
+    learner, application = _application_for_change(request, pk, application_pk)
+    if not application.is_closed:
+        messages.error(request, "This application is not closed.")
+        return redirect(_release_url(learner))
+    form = forms.ApplicationReopenForm(_data(request))
+
+    def save(data) -> str:
+        reopened = services.application_reopen(actor=request.user, application=application, **data)
+        return f"Application reopened at {reopened.get_status_display().lower()}."
+
+    if request.method == "GET":
+        _audit_view(request, learner, "application_reopen")
+    return _employment_form(
+        request,
+        form,
+        title=f"Reopen the application: {application.opportunity.role}",
+        intro=f"At {application.opportunity.employer.name}. It goes back to "
+        f"{ApplicationStatus(application.reopen_status()).label.lower()}, "
+        "the furthest stage it reached.",
+        save=save,
+        success=_release_url(learner),
+        learner=learner,
+        tab="release",
+    )
+
+
 @GET_POST
 def mentor_match_add(request, pk: int):
     learner = selectors.record_learner_for_user(request.user, pk, change=True)
@@ -604,22 +699,25 @@ def mentor_add(request):
 # managers only (CHANGE_RESETTLEMENT_PLAN), checked again by each service.
 
 
-def _employment_form(request, form, *, title: str, save, success: str, intro: str = ""):
+def _employment_form(
+    request, form, *, title: str, save, success: str, intro: str = "", learner=None, tab: str = ""
+):
     """Gate already passed: form -> service -> redirect, or the form with its errors
     (a ValidationError from the service included), nothing saved."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            message = save(form.cleaned_data)
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                _add_service_errors(form, exc)
-        else:
-            messages.success(request, message)
-            return redirect(success)
-    return _form_page(request, form, title=title, intro=intro, cancel=success)
+    return form_page(
+        request,
+        form,
+        save=save,
+        success=success,
+        template="resettlement/form_page.html",
+        context={
+            "title": title,
+            "learner": learner,
+            "tab": tab,
+            "intro": intro,
+            "cancel": success,
+        },
+    )
 
 
 @GET_POST

@@ -60,6 +60,12 @@ def interventions_hand_over_on_take_on(event: events.RegionalManagerAssigned) ->
     _interventions_hand_over(event.learner_id)
 
 
+def interventions_hand_over_on_manager_change(event: events.RegionalManagerChanged) -> None:
+    """The same when the regional manager changes: open interventions owned by
+    someone who no longer covers the learner's prison go to the new one."""
+    _interventions_hand_over(event.learner_id)
+
+
 def register() -> None:
     events.subscribe(events.IntakeCompleted, schedule_refresh_on_intake)
     events.subscribe(events.IntakeEdited, schedule_refresh_on_intake)
@@ -69,3 +75,4 @@ def register() -> None:
     events.subscribe(events.ReleaseDateChanged, schedule_refresh_on_release_date_change)
     events.subscribe(events.LearnerTransferred, interventions_hand_over_on_transfer)
     events.subscribe(events.RegionalManagerAssigned, interventions_hand_over_on_take_on)
+    events.subscribe(events.RegionalManagerChanged, interventions_hand_over_on_manager_change)

@@ -50,11 +50,13 @@ from learners.services import (
     intake_save,
     learner_change_course_status,
     learner_enrol,
+    learner_regional_manager_change,
+    learner_regional_manager_take_on,
     learner_transfer,
     learner_update,
 )
 from notifications import sweep
-from notifications.models import Notification
+from notifications.models import Notification, NotificationKind
 from notifications.services import reminders_run
 from resettlement import self_reports
 from resettlement.models import FollowUp, OutcomeKind, OutcomeSource, Release, SelfReport
@@ -86,6 +88,9 @@ NO_ANSWERS = {
 }
 
 
+INTERVENTION_KINDS = (NotificationKind.INTERVENTION_DUE, NotificationKind.INTERVENTION_OVERDUE)
+
+
 class Staff:
     """Built once per test run (password hashing is slow); each example rolls back
     everything else."""
@@ -93,6 +98,10 @@ class Staff:
     def __init__(self):
         self.prisons = [PrisonFactory(name="HMP Humber"), PrisonFactory(name="HMP Risley")]
         self.managers = {
+            p.pk: UserFactory(role=Role.REGIONAL_MANAGER, prisons=[p]) for p in self.prisons
+        }
+        # A second regional manager at each prison, to change to (issue 17 item 8).
+        self.second_managers = {
             p.pk: UserFactory(role=Role.REGIONAL_MANAGER, prisons=[p]) for p in self.prisons
         }
         self.tutors = {p.pk: UserFactory(role=Role.TUTOR, prisons=[p]) for p in self.prisons}
@@ -127,6 +136,9 @@ class Journey(RuleBasedStateMachine):
                 "tutor": self.staff.tutors[self.staff.prisons[0].pk],
             },
         )
+
+        # Regional managers this learner had until a change of regional manager.
+        self.replaced: set[int] = set()
 
     def teardown(self):
         self.clock.stop()
@@ -249,6 +261,9 @@ class Journey(RuleBasedStateMachine):
     @rule()
     def transfer(self):
         other = next(p for p in self.staff.prisons if p.pk != self.learner.prison_id)
+        # A transfer chooses the regional manager afresh (the rule after a change
+        # of regional manager is checked between transfers).
+        self.replaced.clear()
         self.change(
             lambda: learner_transfer(
                 actor=self.manager(self.learner.prison_id),
@@ -258,6 +273,14 @@ class Journey(RuleBasedStateMachine):
                 reason="Moved",
             )
         )
+        if self.learner.regional_manager_id is None:
+            # Two regional managers at the new prison: the learner waits on the
+            # "needs a regional manager" list, and one of them takes them on
+            # (which hands on the interventions, RegionalManagerAssigned).
+            learner_regional_manager_take_on(
+                actor=self.manager(self.learner.prison_id), learner=self.learner
+            )
+            self.fresh()
 
     @rule(days=st.integers(min_value=1, max_value=200))
     def release_date_edit(self, days):
@@ -400,6 +423,20 @@ class Journey(RuleBasedStateMachine):
             )
         )
 
+    @rule(second=st.booleans())
+    def change_regional_manager(self, second):
+        managers = self.staff.second_managers if second else self.staff.managers
+        manager = managers[self.learner.prison_id]
+        former = self.learner.regional_manager_id
+        if self.change(
+            lambda: learner_regional_manager_change(
+                actor=self.manager(self.learner.prison_id), learner=self.learner, manager=manager
+            )
+        ):
+            self.replaced.discard(manager.pk)
+            if former is not None:
+                self.replaced.add(former)
+
     @rule()
     def sweep_runs(self):
         reminders_run()
@@ -447,6 +484,23 @@ class Journey(RuleBasedStateMachine):
             learner=self.learner, kind=ConsentKind.SHARE_WITH_OMU, withdrawn_on__isnull=True
         ).exists()
         assert sees == standing
+
+    @invariant()
+    def a_replaced_regional_manager_is_not_reminded_as_the_learners_manager(self):
+        """After a change of regional manager, the former one has no open reminder
+        about the learner except for interventions they own: the others follow
+        the new regional manager."""
+        if not self.replaced or self.learner.regional_manager_id is None:
+            return
+        assert not (
+            Notification.objects.filter(
+                learner=self.learner,
+                recipient_id__in=self.replaced - {self.learner.regional_manager_id},
+                resolved_at__isnull=True,
+            )
+            .exclude(kind__in=INTERVENTION_KINDS)
+            .exists()
+        )
 
     @invariant()
     def a_released_learner_has_a_release_and_follow_ups(self):

@@ -20,7 +20,8 @@ from playwright.sync_api import expect
 from accounts.models import Role, User
 from audit.models import AuditEvent
 from configuration.tasks import staff_invitation_send
-from learners.models import TimelineEvent
+from learners.models import Learner, TimelineEvent
+from notifications.models import AccountEmail
 from resettlement.models import Opportunity
 from tests.browser.test_role_journeys import Walk, heading
 from tests.routes import Who
@@ -85,7 +86,8 @@ def test_administrator_invites_a_tutor_who_signs_in_and_sets_up_two_factor(
 
     # The invitation email: no Celery worker runs in the browser suite, so the
     # task the invitation queued runs here (tests/configuration tests the queueing).
-    assert staff_invitation_send(person.pk) is True
+    invitation = AccountEmail.objects.get(recipient=person)
+    assert staff_invitation_send(invitation.pk) == "sent"
     link = next(
         line for line in mail.outbox[-1].body.splitlines() if "/accounts/password-reset/" in line
     )
@@ -157,4 +159,48 @@ def test_regional_manager_changes_an_opportunity_and_closes_it(browser_page, liv
     assert TimelineEvent.objects.filter(
         learner=live_world.learner,
         summary="Junior web developer at Humber Digital: opportunity closed",
+    ).exists()
+
+
+def test_administrator_hands_on_a_departing_tutors_learners(browser_page, live_world, artifacts):
+    """Issue 17 item 8: a tutor leaves; their learners go to another tutor at the
+    same prison in one confirmed step, on each learner's timeline."""
+    page, admin = browser_page, live_world.users[Who.ADMIN]
+    departing = live_world.users[Who.TUTOR]
+    receiving = live_world.extra["staff_member"]
+    walk = Walk(page, artifacts)
+    walk.sign_in(admin)
+
+    page.get_by_role("link", name="Configuration", exact=True).click()
+    expect(heading(page)).to_have_text("Configuration")
+    walk.see()
+    page.get_by_role("link", name="Staff", exact=True).click()
+    expect(heading(page)).to_have_text("Staff")
+    walk.see()
+    page.get_by_role("link", name=departing.full_name, exact=True).click()
+    walk.see("departing-tutor")
+    page.get_by_role("link", name="Hand on their learners and open interventions").click()
+    expect(heading(page)).to_have_text(f"Hand on {departing.full_name}'s learners")
+    walk.see("hand-on")
+
+    # A mistake: nobody chosen.
+    page.get_by_role("button", name="Continue").click()
+    walk.see("hand-on-error")
+    walk.follow_error_summary("Choose at least one tutor to hand on to")
+    page.get_by_label(f"{receiving.full_name} (HMP Humber)").check()
+    page.get_by_role("button", name="Continue").click()
+    expect(heading(page)).to_have_text(f"Check before you hand on {departing.full_name}'s learners")
+    expect(page.get_by_test_id("hand-on-counts")).to_contain_text(receiving.full_name)
+    walk.see("hand-on-confirm")
+    assert Learner.objects.filter(tutor=departing).exists()  # nothing changed yet
+    page.get_by_role("button", name="Hand on the learners").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("are handed on")
+    walk.see("handed-on")
+
+    assert not Learner.objects.filter(tutor=departing).exists()
+    learner = Learner.objects.get(pk=live_world.learner.pk)
+    assert learner.tutor == receiving
+    assert TimelineEvent.objects.filter(
+        learner=learner,
+        summary__startswith=f"Tutor: {receiving.full_name} (handed on from {departing.full_name})",
     ).exists()

@@ -7,7 +7,7 @@ from accounts.models import Role
 from notifications.schedule import install_schedule
 from reviews.models import Module, Track
 from tests.factories import PrisonFactory, UserFactory
-from tests.routes import REDIRECT, Route, everyone
+from tests.routes import REDIRECT, Route, Who, everyone
 
 _numbers = count(1)
 
@@ -62,6 +62,15 @@ ROUTES = [
         },
     ),
     Route("configuration:staff_detail", get=ADMIN_ONLY, kwargs=_pk("staff_member")),
+    # Hand on a departing tutor's learners (issue 17 item 8): the POST without
+    # `confirmed` shows the confirmation page (200); nothing changes yet.
+    Route(
+        "configuration:staff_hand_on",
+        get=ADMIN_ONLY,
+        post=ADMIN_ONLY,
+        kwargs=lambda world: {"pk": world.users[Who.TUTOR].pk},
+        post_data=lambda world: {"receiving": [world.extra["staff_member"].pk]},
+    ),
     Route(
         "configuration:staff_edit",
         get=ADMIN_ONLY,

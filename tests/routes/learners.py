@@ -150,6 +150,13 @@ ROUTES = [
         post=LEARNER_CHANGE,
         kwargs=lambda world: {"pk": world.learner.pk, "note_pk": world.extra["case_note"].pk},
     ),
+    # Issue 17 item 8: regional managers of the learner's prison, and administrators.
+    Route(
+        "learners:regional_manager_change",
+        get=everyone(403, rm=200, admin=200, other_prison=404),
+        post=everyone(403, rm=200, admin=200, other_prison=404),
+        kwargs=_learner,
+    ),
 ]
 ROUTES.append(
     # Regional managers take on learners at their prisons who have none (issue 12).

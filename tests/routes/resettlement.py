@@ -54,6 +54,15 @@ def build(world) -> None:
     world.extra["application"] = services.application_add(
         actor=rm, learner=world.learner, opportunity=opportunity, introduced_on=today
     )
+    second = Opportunity.objects.create(
+        employer=employer, role="Data apprentice", kind="apprenticeship", location="Hull"
+    )
+    closed = services.application_add(
+        actor=rm, learner=released, opportunity=second, introduced_on=today
+    )
+    world.extra["closed_application"] = services.application_close(
+        actor=rm, application=closed, status="withdrawn", on=today
+    )
     world.extra["mentor"] = Mentor.objects.create(name="Mo Mentor", skills="Python")
     world.extra["paused_mentor"] = Mentor.objects.create(
         name="Pat Paused", skills="SQL", paused_on=today
@@ -253,6 +262,36 @@ ROUTES = [
             "application_pk": world.extra["application"].pk,
         },
         post_data=lambda world: {"status": "applied", "on": _today()},
+    ),
+    Route(
+        "resettlement:application_edit",
+        get=RM_ONLY,
+        post=RM_ONLY_POST,
+        kwargs=lambda world: {
+            "pk": world.learner.pk,
+            "application_pk": world.extra["application"].pk,
+        },
+        post_data=lambda world: {"status": "applied", "on": _today(), "notes": "CV sent"},
+    ),
+    Route(
+        "resettlement:application_close",
+        get=RM_ONLY,
+        post=RM_ONLY_POST,
+        kwargs=lambda world: {
+            "pk": world.learner.pk,
+            "application_pk": world.extra["application"].pk,
+        },
+        post_data=lambda world: {"status": "withdrawn", "on": _today()},
+    ),
+    Route(
+        "resettlement:application_reopen",
+        get=RM_ONLY,
+        post=RM_ONLY_POST,
+        kwargs=lambda world: {
+            "pk": world.extra["released"].pk,
+            "application_pk": world.extra["closed_application"].pk,
+        },
+        post_data=lambda world: {"reason": "The employer called back"},
     ),
     Route(
         "resettlement:mentor_match_add",
