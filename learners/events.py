@@ -57,6 +57,16 @@ class ConsentChanged(JourneyEvent):
 
 
 @dataclass(frozen=True)
+class ConsentWithdrawn(JourneyEvent):
+    """A standing consent withdrawn (kind is a ConsentKind value), on that day.
+    Published with ConsentChanged(given=False) by learners.services.intake_save and
+    consent_withdraw."""
+
+    kind: str
+    on: dt.date
+
+
+@dataclass(frozen=True)
 class CourseStatusChanged(JourneyEvent):
     from_status: str
     to_status: str

@@ -356,6 +356,7 @@ def _consents_apply(*, actor, learner: Learner, wanted: dict[str, dt.date | None
     today = timezone.localdate()
     changes = []
     published: list[tuple[str, bool]] = []
+    withdrawn: list[tuple[str, dt.date]] = []
     for kind, given_on in wanted.items():
         current = standing.get(kind)
         label = ConsentKind(kind).label
@@ -364,6 +365,7 @@ def _consents_apply(*, actor, learner: Learner, wanted: dict[str, dt.date | None
             current.save(update_fields=["withdrawn_on"])
             changes.append(f"{label}: withdrawn")
             published.append((kind, False))
+            withdrawn.append((kind, current.withdrawn_on))
         elif given_on is not None and current is None:
             Consent.objects.create(learner=learner, kind=kind, given_on=given_on, recorded_by=actor)
             changes.append(f"{label}: given")
@@ -378,6 +380,12 @@ def _consents_apply(*, actor, learner: Learner, wanted: dict[str, dt.date | None
         events.publish(
             events.ConsentChanged(
                 learner_id=learner.pk, actor_id=_actor_id(actor), kind=kind, given=given
+            )
+        )
+    for kind, on in withdrawn:
+        events.publish(
+            events.ConsentWithdrawn(
+                learner_id=learner.pk, actor_id=_actor_id(actor), kind=kind, on=on
             )
         )
     return changes
@@ -406,6 +414,14 @@ def consent_withdraw(*, actor, consent: Consent, withdrawn_on: dt.date | None = 
             actor_id=_actor_id(actor),
             kind=consent.kind,
             given=False,
+        )
+    )
+    events.publish(
+        events.ConsentWithdrawn(
+            learner_id=consent.learner_id,
+            actor_id=_actor_id(actor),
+            kind=consent.kind,
+            on=consent.withdrawn_on,
         )
     )
     return consent
