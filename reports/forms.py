@@ -95,3 +95,67 @@ class PartnerReportForm(ReportParametersForm):
 
     def extra_fields(self) -> list:
         return [Field("partner")]
+
+
+class CaseStudyStartForm(forms.Form):
+    title = forms.CharField(
+        label="Title",
+        max_length=150,
+        help_text='A short title with no name in it, for example "From first line of code to a '
+        'first job"',
+        error_messages={"required": "Enter a title for the case study"},
+    )
+    quotes = forms.MultipleChoiceField(
+        label="Quotes from the learner's own words in their reviews",
+        help_text="Choose any to include. Names, places and dates in them are replaced.",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, quote_choices: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quotes"].choices = quote_choices
+        layout = [Field("title")]
+        if quote_choices:
+            layout.append(Field("quotes"))
+        else:
+            del self.fields["quotes"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(*layout, Button("submit", "Start the case study"))
+
+
+class CaseStudyEditForm(forms.Form):
+    title = forms.CharField(
+        label="Title", max_length=150, error_messages={"required": "Enter a title"}
+    )
+    body = forms.CharField(
+        label="The case study",
+        help_text="Headings start with ##, quotes with >, list items with -. "
+        "Leave a blank line between paragraphs.",
+        widget=forms.Textarea(attrs={"rows": 24}),
+        error_messages={"required": "Enter the text of the case study"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Field("title"), Field("body"), Button("submit", "Save"))
+
+
+class CaseStudyReturnForm(forms.Form):
+    note = forms.CharField(
+        label="What the author should change",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter a note for the author"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field("note"),
+            Button("submit", "Return to the author", css_class="govuk-button--secondary"),
+        )

@@ -134,3 +134,67 @@ class PublishedTable(models.Model):
         return (
             f"{self.get_kind_display()}, {self.period_start:%d %b %Y} to {self.period_end:%d %b %Y}"
         )
+
+
+class CaseStudyStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    RETURNED = "returned", "Returned to the author"
+    APPROVED = "approved", "Approved"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+# The allowed moves, written once; reports.services enforces them.
+CASE_STUDY_TRANSITIONS: dict[str, frozenset[str]] = {
+    CaseStudyStatus.DRAFT: frozenset(
+        {CaseStudyStatus.APPROVED, CaseStudyStatus.RETURNED, CaseStudyStatus.WITHDRAWN}
+    ),
+    CaseStudyStatus.RETURNED: frozenset({CaseStudyStatus.DRAFT, CaseStudyStatus.WITHDRAWN}),
+    CaseStudyStatus.APPROVED: frozenset({CaseStudyStatus.WITHDRAWN}),
+    CaseStudyStatus.WITHDRAWN: frozenset(),
+}
+
+
+class CaseStudy(models.Model):
+    """An anonymised story of one learner, written by a regional manager from a
+    consented record and approved by a director before it may leave the service."""
+
+    learner = models.ForeignKey(
+        "learners.Learner", on_delete=models.CASCADE, related_name="case_studies"
+    )
+    title = models.CharField(max_length=150)
+    body = models.TextField(help_text="Markdown: headings with ##, quotes with >.")
+    status = models.CharField(
+        max_length=20, choices=CaseStudyStatus.choices, default=CaseStudyStatus.DRAFT
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="case_studies_written",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    return_note = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="case_studies_decided",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        indexes = [models.Index(fields=["status", "-updated_at"], name="case_study_status_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def can_move_to(self, status: str) -> bool:
+        return status in CASE_STUDY_TRANSITIONS.get(self.status, frozenset())
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (CaseStudyStatus.DRAFT, CaseStudyStatus.RETURNED)

@@ -12,7 +12,7 @@ from accounts.models import Prison
 from learners.models import Learner
 from learners.selectors import caseload_for_user
 from notifications.models import OutboxMessage
-from reports.models import ReportRun, RunStatus
+from reports.models import CaseStudy, CaseStudyStatus, ReportRun, RunStatus
 
 
 def report_runs_for_user(user) -> QuerySet[ReportRun]:
@@ -58,3 +58,33 @@ def caseload_export_for_user(user, **filters) -> tuple[QuerySet[Learner], int]:
     anonymised records) and how many there are."""
     learners = caseload_for_user(user, **filters).filter(anonymised_at__isnull=True)
     return learners, learners.count()
+
+
+# --- Case studies -------------------------------------------------------------------
+
+
+def case_studies_for_user(user) -> QuerySet[CaseStudy]:
+    """Case studies of learners at the user's prisons: for their authors (regional
+    managers, who may change learners) and directors (who approve them); 403 for
+    every other role."""
+    access = access_for(user)
+    if not (access.can(Capability.CHANGE_LEARNER) or access.can(Capability.MAKE_REPORTS)):
+        access.require(Capability.MAKE_REPORTS)
+    return CaseStudy.objects.select_related("learner", "author").filter(
+        access.prison_q("learner__prison")
+    )
+
+
+def case_study_for_user(user, pk: int) -> CaseStudy:
+    try:
+        return case_studies_for_user(user).get(pk=pk)
+    except (CaseStudy.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("No case study found.") from exc
+
+
+def approved_case_study_for_user(user, pk: int) -> CaseStudy:
+    """Only an approved study may be exported."""
+    study = case_study_for_user(user, pk)
+    if study.status != CaseStudyStatus.APPROVED:
+        raise Http404("This case study is not approved.")
+    return study
