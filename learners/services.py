@@ -50,6 +50,8 @@ LEARNER_FIELDS = (
     "expected_release_on",
     "tutor",
     "regional_manager",
+    "gender",
+    "pnc_number",
 )
 
 

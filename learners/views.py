@@ -54,6 +54,7 @@ from learners.selectors import (
     learner_for_user,
     learners_needing_regional_manager_for_user,
     likely_duplicates,
+    sees_justice_data_fields,
     standing_consents,
     status_changes_for_learner,
     transfers_for_learner,
@@ -207,6 +208,7 @@ def detail(request, pk: int):
         "transfers": transfers_for_learner(learner),
         "status_changes": status_changes_for_learner(learner)[:10],
         "can_change": access.can(Capability.CHANGE_LEARNER),
+        "sees_justice_data": sees_justice_data_fields(request.user),
     }
     _audit_view(request, learner, "overview")
     return render(request, "learners/detail.html", context)
