@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.access import access_for
 from accounts.models import Prison
-from reports.models import Partner
+from reports.models import JusticeDataLabResult, Partner
 
 LONGEST_PERIOD_DAYS = 366 * 10
 
@@ -159,3 +159,84 @@ class CaseStudyReturnForm(forms.Form):
             Field("note"),
             Button("submit", "Return to the author", css_class="govuk-button--secondary"),
         )
+
+
+def _date_input(label: str, required_message: str) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        # A date input takes only ISO dates: in the en-GB format it would show empty.
+        widget=forms.DateInput(
+            format="%Y-%m-%d",
+            attrs={"type": "date", "class": "govuk-input govuk-input--width-10"},
+        ),
+        error_messages={"required": required_message, "invalid": "Enter a real date"},
+    )
+
+
+class JusticeDataLabCohortForm(forms.Form):
+    period_start = _date_input("Joined the course from", "Enter the first day of the period")
+    period_end = _date_input("Joined the course up to", "Enter the last day of the period")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field("period_start"), Field("period_end"), Button("export", "Export the cohort (CSV)")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", "The end of the period must be after its start")
+        return cleaned
+
+
+class JusticeDataLabResultForm(forms.ModelForm):
+    class Meta:
+        model = JusticeDataLabResult
+        fields = [
+            "published_on",
+            "measured_rate",
+            "comparison_rate",
+            "interval_low",
+            "interval_high",
+        ]
+        error_messages = {
+            "measured_rate": {"required": "Enter the reoffending rate of Code4000 participants"},
+            "comparison_rate": {"required": "Enter the reoffending rate of the comparison group"},
+            "interval_low": {"required": "Enter the lower end of the confidence interval"},
+            "interval_high": {"required": "Enter the upper end of the confidence interval"},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["published_on"] = _date_input(
+            "Date of the Lab's report", "Enter the date of the Lab's report"
+        )
+        for name in ("measured_rate", "comparison_rate", "interval_low", "interval_high"):
+            self.fields[name].widget.attrs.update(
+                {"class": "govuk-input govuk-input--width-5", "inputmode": "decimal"}
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field("published_on"),
+            Field("measured_rate"),
+            Field("comparison_rate"),
+            Field("interval_low"),
+            Field("interval_high"),
+            Button("record", "Record the result"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("measured_rate", "comparison_rate"):
+            value = cleaned.get(name)
+            if value is not None and not 0 <= value <= 100:
+                self.add_error(name, "Enter a rate between 0 and 100")
+        low, high = cleaned.get("interval_low"), cleaned.get("interval_high")
+        if low is not None and high is not None and high < low:
+            self.add_error("interval_high", "The upper end must not be below the lower end")
+        return cleaned

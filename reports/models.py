@@ -198,3 +198,68 @@ class CaseStudy(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in (CaseStudyStatus.DRAFT, CaseStudyStatus.RETURNED)
+
+
+class JusticeDataLabExport(models.Model):
+    """One cohort sent to the Justice Data Lab, with the rules that chose it: who
+    made it, when, the period and how many people it held. The file itself is not
+    kept (it holds names and numbers); the rules let anyone make the same file again."""
+
+    period_start = models.DateField()
+    period_end = models.DateField()
+    cohort_size = models.PositiveIntegerField()
+    rules = models.JSONField(default=dict)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    made_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-made_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Justice Data Lab cohort, {self.period_start} to {self.period_end}"
+
+
+class JusticeDataLabResult(models.Model):
+    """The Lab's headline result for a cohort, typed in by a director from its report:
+    the one-year proven reoffending rate of the participants against the matched
+    comparison group, with the confidence interval of the difference."""
+
+    published_on = models.DateField("date of the Lab's report")
+    measured_rate = models.DecimalField(
+        "reoffending rate of Code4000 participants (%)", max_digits=5, decimal_places=1
+    )
+    comparison_rate = models.DecimalField(
+        "reoffending rate of the comparison group (%)", max_digits=5, decimal_places=1
+    )
+    interval_low = models.DecimalField(
+        "confidence interval of the difference, from (percentage points)",
+        max_digits=5,
+        decimal_places=1,
+    )
+    interval_high = models.DecimalField(
+        "confidence interval of the difference, to (percentage points)",
+        max_digits=5,
+        decimal_places=1,
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    entered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-published_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(interval_low__lte=models.F("interval_high")),
+                name="jdl_result_interval_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Justice Data Lab result of {self.published_on}"
+
+    @property
+    def difference(self):
+        return self.measured_rate - self.comparison_rate

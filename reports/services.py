@@ -8,6 +8,7 @@ import datetime as dt
 import logging
 from collections import defaultdict
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
@@ -26,6 +27,8 @@ from reports.impact_charts import impact_charts
 from reports.models import (
     CaseStudy,
     CaseStudyStatus,
+    JusticeDataLabExport,
+    JusticeDataLabResult,
     Partner,
     PublishedKind,
     PublishedTable,
@@ -412,3 +415,96 @@ def case_study_export_audit(*, actor, study: CaseStudy, file_format: str) -> Non
         obj=study,
         detail={"format": file_format},
     )
+
+
+# --- The Justice Data Lab -------------------------------------------------------------
+
+
+class CohortTooSmall(Exception):
+    """Fewer people than the Lab's minimum cohort size: nothing is exported."""
+
+
+JDL_HEADER = (
+    "Surname",
+    "Forename",
+    "Date of birth",
+    "Gender",
+    "Prison number",
+    "PNC number",
+    "Start date",
+    "End date",
+)
+JDL_GENDERS = {"male": "Male", "female": "Female", "other": "Other"}
+
+
+def _jdl_date(day) -> str:
+    # The Lab's template takes dates as DD/MM/YYYY.
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def justice_data_lab_rows(learners) -> list[tuple[str, ...]]:
+    return [JDL_HEADER] + [
+        (
+            learner.last_name,
+            learner.first_name,
+            _jdl_date(learner.date_of_birth),
+            JDL_GENDERS.get(learner.gender, ""),
+            learner.prison_number,
+            learner.pnc_number,
+            _jdl_date(learner.joined_on),
+            _jdl_date(learner.involvement_ended_on),
+        )
+        for learner in learners
+    ]
+
+
+@transaction.atomic
+def justice_data_lab_export(*, actor, learners, period_start, period_end) -> list[tuple[str, ...]]:
+    """The cohort's rows for the Lab, recorded with the rules that chose it and
+    audited; refused (nothing recorded) below the Lab's minimum cohort size."""
+    access_for(actor).require(Capability.MAKE_REPORTS)
+    people = list(learners)
+    minimum = settings.JUSTICE_DATA_LAB_MINIMUM_COHORT
+    if len(people) < minimum:
+        raise CohortTooSmall(
+            f"The cohort has {len(people)} {'person' if len(people) == 1 else 'people'}: "
+            f"the Justice Data Lab needs at least {minimum}. Choose a longer period."
+        )
+    rules = {
+        "period_start": period_start.isoformat(),
+        "period_end": period_end.isoformat(),
+        "who": "learners who joined the course in the period, not anonymised",
+        "end_date": (
+            "graduation, or the day the course was withdrawn from; blank if still taking part"
+        ),
+        "minimum_cohort": minimum,
+    }
+    export = JusticeDataLabExport.objects.create(
+        period_start=period_start,
+        period_end=period_end,
+        cohort_size=len(people),
+        rules=rules,
+        made_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="report.justice_data_lab.export",
+        obj=export,
+        detail={**rules, "cohort_size": len(people)},
+    )
+    return justice_data_lab_rows(people)
+
+
+@transaction.atomic
+def justice_data_lab_result_record(*, actor, data: dict) -> JusticeDataLabResult:
+    access_for(actor).require(Capability.MAKE_REPORTS)
+    result = JusticeDataLabResult(**data, entered_by=actor)
+    result.full_clean()
+    result.save()
+    audit_record(
+        actor=actor,
+        action="report.justice_data_lab.result",
+        obj=result,
+        detail={"published_on": result.published_on.isoformat()},
+    )
+    return result

@@ -22,4 +22,6 @@ urlpatterns = [
     path(
         "case-studies/<int:pk>/case-study.md", views.case_study_markdown, name="case_study_markdown"
     ),
+    path("justice-data-lab/", views.justice_data_lab, name="justice_data_lab"),
+    path("justice-data-lab/result", views.justice_data_lab_result, name="justice_data_lab_result"),
 ]

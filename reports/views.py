@@ -4,6 +4,7 @@ with exactly one audit event per request that shows or exports anything."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -23,6 +24,8 @@ from reports.forms import (
     CaseStudyEditForm,
     CaseStudyReturnForm,
     CaseStudyStartForm,
+    JusticeDataLabCohortForm,
+    JusticeDataLabResultForm,
     PartnerReportForm,
     ReportParametersForm,
     default_period,
@@ -36,6 +39,9 @@ from reports.selectors import (
     case_studies_for_user,
     case_study_for_user,
     caseload_export_for_user,
+    justice_data_lab_cohort_for_user,
+    justice_data_lab_exports_for_user,
+    justice_data_lab_latest_result,
     report_run_for_user,
     report_runs_for_user,
     run_background_state,
@@ -43,6 +49,7 @@ from reports.selectors import (
 from reports.services import (
     NO_CASE_STUDY_CONSENT,
     CaseStudyRefused,
+    CohortTooSmall,
     case_study_export_audit,
     case_study_findings,
     figures_for_screen,
@@ -115,6 +122,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "charts": charts,
             "query": parameters.urlencode(),
             "can_make_reports": can_make_reports,
+            "jdl_result": justice_data_lab_latest_result(request.user),
         },
         status=200 if form.is_valid() else 400,
     )
@@ -435,3 +443,59 @@ def case_study_markdown(request: HttpRequest, pk: int) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="case-study-{study.pk}.md"'
     return response
+
+
+# --- The Justice Data Lab -------------------------------------------------------------
+
+JDL_EXPORTS_SHOWN = 20
+
+
+def _justice_data_lab_page(request, *, cohort_form=None, result_form=None, status=200):
+    return render(
+        request,
+        "reports/justice_data_lab.html",
+        {
+            "cohort_form": cohort_form or JusticeDataLabCohortForm(),
+            "result_form": result_form or JusticeDataLabResultForm(),
+            "exports": justice_data_lab_exports_for_user(request.user)[:JDL_EXPORTS_SHOWN],
+            "latest_result": justice_data_lab_latest_result(request.user),
+            "minimum": settings.JUSTICE_DATA_LAB_MINIMUM_COHORT,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def justice_data_lab(request: HttpRequest) -> HttpResponse:
+    """GET: the page; POST: the cohort export (a CSV), or the form with its errors."""
+    access_for(request.user).require(Capability.MAKE_REPORTS)
+    if request.method == "GET":
+        return _justice_data_lab_page(request)
+    form = JusticeDataLabCohortForm(request.POST)
+    if form.is_valid():
+        start, end = form.cleaned_data["period_start"], form.cleaned_data["period_end"]
+        try:
+            rows = report_services.justice_data_lab_export(
+                actor=request.user,
+                learners=justice_data_lab_cohort_for_user(
+                    request.user, period_start=start, period_end=end
+                ),
+                period_start=start,
+                period_end=end,
+            )
+        except CohortTooSmall as refused:
+            form.add_error(None, str(refused))
+        else:
+            return csv_response(rows, f"justice-data-lab-cohort-{start:%Y%m%d}-{end:%Y%m%d}.csv")
+    return _justice_data_lab_page(request, cohort_form=form, status=400)
+
+
+@require_POST
+def justice_data_lab_result(request: HttpRequest) -> HttpResponse:
+    access_for(request.user).require(Capability.MAKE_REPORTS)
+    form = JusticeDataLabResultForm(request.POST)
+    if form.is_valid():
+        report_services.justice_data_lab_result_record(actor=request.user, data=form.cleaned_data)
+        messages.success(request, "The Lab's result is recorded and shown on the dashboard.")
+        return redirect("reports:justice_data_lab")
+    return _justice_data_lab_page(request, result_form=form, status=400)

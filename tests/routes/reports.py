@@ -136,4 +136,16 @@ ROUTES = [
         kwargs=_approved,
         page=False,
     ),
+    # The Justice Data Lab: directors only. An empty form comes back with its errors.
+    Route(
+        "reports:justice_data_lab",
+        get=everyone(403, director=200),
+        post=everyone(403, director=400, anonymous=LOGIN),
+    ),
+    Route(
+        "reports:justice_data_lab_result",
+        get=everyone(405, anonymous=LOGIN),
+        post=everyone(403, director=400, anonymous=LOGIN),
+        page=False,
+    ),
 ]
