@@ -6,7 +6,6 @@ learner records, scoped by prison (OMU staff may not)."""
 import datetime as dt
 
 from reports.models import CaseStudy, CaseStudyStatus, Partner, ReportRun, RunStatus
-from tests.factories import ConsentFactory
 from tests.routes import LOGIN, REDIRECT, Route, Who, everyone
 
 READERS = {"director": 200, "admin": 200}
@@ -23,7 +22,8 @@ def build(world) -> None:
     )
     run.prisons.set([world.prison])
     world.extra["report_run"] = run
-    ConsentFactory(learner=world.learner, kind="case_study")
+    # The world's learner gave no case-study consent (tests that need one add it): the
+    # start page shows the refusal, and the studies below exist from before.
     rm = world.users[Who.RM]
     world.extra["case_study_draft"] = CaseStudy.objects.create(
         learner=world.learner,
