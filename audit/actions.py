@@ -75,6 +75,13 @@ class Action(models.TextChoices):
     MENTOR_UPDATE = "resettlement.mentor.update", "Mentor's details changed"
     MENTOR_PAUSE = "resettlement.mentor.pause", "Mentor paused"
     MENTOR_RESUME = "resettlement.mentor.resume", "Mentor resumed"
+    # Case studies
+    CASE_STUDY_START = "case_study.start", "Case study started"
+    CASE_STUDY_EDIT = "case_study.edit", "Case study edited"
+    CASE_STUDY_APPROVE = "case_study.approve", "Case study approved"
+    CASE_STUDY_RETURN = "case_study.return", "Case study returned to its author"
+    CASE_STUDY_WITHDRAW = "case_study.withdraw", "Case study withdrawn (consent withdrawn)"
+    CASE_STUDY_EXPORT = "case_study.export", "Case study exported"
 
 
 def action_label(action: str) -> str:

@@ -284,6 +284,11 @@ RETENTION_POLICY = {
     "sign_in_attempt_days": env_int("RETENTION_SIGN_IN_ATTEMPT_DAYS", 90),
 }
 
+# The Justice Data Lab (Ministry of Justice) matches an organisation's participants
+# against a comparison group; it asks for at least this many people in a cohort
+# (its guidance gives 60), and the export refuses smaller ones.
+JUSTICE_DATA_LAB_MINIMUM_COHORT = env_int("JUSTICE_DATA_LAB_MINIMUM_COHORT", 60)
+
 if PRODUCTION:
     # __Host- names: the browser only accepts them Secure, for this host, on path /.
     SESSION_COOKIE_NAME = "__Host-sessionid"

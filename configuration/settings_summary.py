@@ -161,8 +161,16 @@ def settings_summary() -> list[tuple[str, list[SettingRow]]]:
             deployment,
         ),
     ]
+    reports = [
+        SettingRow(
+            "The smallest cohort exported to the Justice Data Lab",
+            f"{settings.JUSTICE_DATA_LAB_MINIMUM_COHORT} people",
+            environment.format("JUSTICE_DATA_LAB_MINIMUM_COHORT"),
+        ),
+    ]
     return [
         ("Reminders", reminders),
         ("Retention", retention),
         ("Sign-in", sessions),
+        ("Reports", reports),
     ]

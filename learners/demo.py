@@ -18,6 +18,7 @@ from learners.models import (
     ConsentKind,
     CourseStatus,
     CustodyStatus,
+    Gender,
     Goal,
     GoalStatus,
     IntakeDraft,
@@ -31,6 +32,7 @@ from learners.models import (
     TimelineEvent,
     TimelineKind,
     Transfer,
+    pnc_check_letter,
 )
 
 FIRST_NAMES = [
@@ -307,10 +309,25 @@ def _at(day: dt.date, hour: int = 11) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
 
+def _justice_data_fields(rng: random.Random, born: dt.date) -> dict[str, str]:
+    """Most demo learners have a gender recorded and about two in three a PNC number
+    (with its right check letter, from a year after their eighteenth birthday)."""
+    gender = rng.choices([Gender.MALE, Gender.FEMALE, Gender.OTHER, ""], [80, 12, 2, 6])[0]
+    pnc = ""
+    if rng.random() < 0.65:
+        year = str(rng.randint(born.year + 18, min(born.year + 40, 2024)))
+        serial = f"{rng.randint(1, 999999):07d}"
+        pnc = f"{year}/{serial}{pnc_check_letter(year, serial)}"
+    return {"gender": gender, "pnc_number": pnc}
+
+
 def seed(world, *, size: int, log) -> None:
     if size <= 0 or not world.prisons:
         return
     rng = random.Random(4000)  # nosec B311 - deterministic demo data, not security
+    # Gender and PNC number (for the Justice Data Lab) from a generator of their own,
+    # so the rest of the demo stays as it was.
+    jdl_rng = random.Random(4018)  # nosec B311 - deterministic demo data, not security
     today = timezone.localdate()
     prisons = list(world.prisons.values())
     staff = list(world.staff.values())
@@ -371,6 +388,7 @@ def seed(world, *, size: int, log) -> None:
                 tutor=rng.choice(tutor_choices),
                 regional_manager=rng.choice(manager_choices),
                 created_at=_at(joined, 9),
+                **_justice_data_fields(jdl_rng, born),
             )
         )
         stages.append(stage)

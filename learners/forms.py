@@ -17,8 +17,10 @@ from learners.models import (
     GRADUATION_REFUSED,
     CourseStatus,
     CustodyStatus,
+    Gender,
     GoalStatus,
     Learner,
+    pnc_normalised,
 )
 from learners.selectors import CASELOAD_SORTS
 
@@ -154,15 +156,38 @@ class EnrolmentForm(forms.ModelForm):
 
 class LearnerDetailsForm(EnrolmentForm):
     """Correct a learner's details. The prison changes only through a transfer,
-    the statuses only through the status pages."""
+    the statuses only through the status pages. Gender and PNC number (for the
+    Justice Data Lab) are here only: the page is for regional managers, who may see them."""
+
+    class Meta(EnrolmentForm.Meta):
+        fields = [*EnrolmentForm.Meta.fields, "gender", "pnc_number"]
+        labels = {
+            **EnrolmentForm.Meta.labels,
+            "gender": "Gender (optional)",
+            "pnc_number": "PNC number (optional)",
+        }
+        help_texts = {
+            **EnrolmentForm.Meta.help_texts,
+            "gender": "Only for the Justice Data Lab's reoffending measure. Seen by "
+            "regional managers and directors only.",
+            "pnc_number": "The Police National Computer number, if known, for example "
+            "2001/0171310W. Seen by regional managers and directors only.",
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         del self.fields["prison"]
+        self.fields["gender"].choices = [("", "Not recorded"), *Gender.choices]
+        self.fields["pnc_number"].widget.attrs["spellcheck"] = "false"
         self.helper.layout = Layout(
             *(item for item in self.helper.layout if getattr(item, "fields", None) != ["prison"])
         )
-        self.helper.layout[-1] = Button("submit", "Save changes")
+        self.helper.layout[-1] = Field.select("gender")
+        self.helper.layout.append(Field.text("pnc_number", field_width=20))
+        self.helper.layout.append(Button("submit", "Save changes"))
+
+    def clean_pnc_number(self) -> str:
+        return pnc_normalised(self.cleaned_data["pnc_number"])
 
     def clean(self):
         cleaned = forms.ModelForm.clean(self)

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +16,49 @@ prison_number_validator = RegexValidator(
     PRISON_NUMBER_PATTERN,
     "Enter a prison number in the format A1234BC: a letter, four digits and two letters.",
 )
+
+
+# The Police National Computer number: a year, a serial number and a check letter,
+# written in full as YYYY/NNNNNNNL or short as YY/NNNNNNNL (a short serial is padded
+# with zeros to seven digits). The check letter is the remainder of the two-digit
+# year followed by the seven-digit serial, divided by 23, read in this alphabet (no
+# I, O or S). The rule as the Ministry of Justice's person-record service applies it.
+PNC_PATTERN = re.compile(r"^(?P<year>\d{2}|\d{4})/(?P<serial>\d{1,7})(?P<check>[A-Z])$")
+PNC_CHECK_LETTERS = "ZABCDEFGHJKLMNPQRTUVWXY"
+PNC_FORMAT_MESSAGE = (
+    "Enter a PNC number in the format YY/NNNNNNNL or YYYY/NNNNNNNL, for example 2001/0171310W"
+)
+
+
+def pnc_normalised(value: str) -> str:
+    """Upper case, no spaces, the serial padded to seven digits: '01/171310w' ->
+    '01/0171310W'. A value that is not PNC-shaped comes back only tidied."""
+    value = "".join(value.split()).upper()
+    match = PNC_PATTERN.match(value)
+    if match is None:
+        return value
+    return f"{match['year']}/{int(match['serial']):07d}{match['check']}"
+
+
+def pnc_check_letter(year: str, serial: str) -> str:
+    return PNC_CHECK_LETTERS[int(f"{year[-2:]}{int(serial):07d}") % 23]
+
+
+def validate_pnc(value: str) -> None:
+    match = PNC_PATTERN.match(pnc_normalised(value))
+    if match is None:
+        raise ValidationError(PNC_FORMAT_MESSAGE, code="pnc_format")
+    if pnc_check_letter(match["year"], match["serial"]) != match["check"]:
+        raise ValidationError(
+            "Check the PNC number: its last letter does not match the numbers before it",
+            code="pnc_check",
+        )
+
+
+class Gender(models.TextChoices):
+    MALE = "male", "Male"
+    FEMALE = "female", "Female"
+    OTHER = "other", "Another gender"
 
 
 MINIMUM_AGE = 18
@@ -153,6 +197,12 @@ class Learner(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
+    # For the Justice Data Lab's matching: optional, seen by regional managers and
+    # directors only (learners.selectors.sees_justice_data_fields).
+    gender = models.CharField(max_length=10, choices=Gender.choices, blank=True)
+    pnc_number = models.CharField(
+        "PNC number", max_length=13, blank=True, validators=[validate_pnc]
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "pk"]

@@ -71,6 +71,13 @@ def learner_for_user(
         raise Http404("No learner found.") from exc
 
 
+def sees_justice_data_fields(user) -> bool:
+    """Gender and PNC number (kept for the Justice Data Lab) are for regional managers
+    and directors only: not tutors, OMU staff or administrators."""
+    access = access_for(user)
+    return access.can(Capability.CHANGE_LEARNER) or access.can(Capability.MAKE_REPORTS)
+
+
 def learners_needing_regional_manager_for_user(user) -> QuerySet[Learner]:
     """Learners at the user's prisons with no regional manager (a transfer to a
     prison without exactly one found them nobody), for its regional managers to

@@ -54,6 +54,8 @@ LEARNER_FIELDS = (
     "expected_release_on",
     "tutor",
     "regional_manager",
+    "gender",
+    "pnc_number",
 )
 
 

@@ -75,6 +75,7 @@ from learners.selectors import (
     likely_duplicates,
     may_change_regional_manager,
     regional_managers_for_learner,
+    sees_justice_data_fields,
     standing_consents,
     status_changes_for_learner,
     transfers_for_learner,
@@ -235,6 +236,7 @@ def detail(request, pk: int):
         "status_changes": status_changes_for_learner(learner)[:10],
         "can_change": access.can(Capability.CHANGE_LEARNER),
         "can_change_regional_manager": may_change_regional_manager(request.user, learner),
+        "sees_justice_data": sees_justice_data_fields(request.user),
     }
     _audit_view(request, learner, "overview")
     return render(request, "learners/detail.html", context)

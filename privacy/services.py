@@ -162,6 +162,7 @@ def _scrub_learner(learner: Learner) -> None:
         last_name=f"learner {learner.pk}",
         prison_number=_pseudonymous_prison_number(learner.pk),
         date_of_birth=dt.date(learner.date_of_birth.year, 1, 1),
+        gender="",  # a choice, so not among the text fields, but it identifies too
         anonymised_at=timezone.now(),
     )
     Learner._base_manager.filter(pk=learner.pk).update(**changes)

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.access import access_for
 from accounts.models import Prison
-from reports.models import Partner
+from reports.models import JusticeDataLabResult, Partner
 
 LONGEST_PERIOD_DAYS = 366 * 10
 
@@ -156,3 +156,148 @@ class SelfReportForm(forms.Form):
                 "Select 'None of these at the moment' on its own, or the things you are doing"
             )
         return kinds
+
+
+class CaseStudyStartForm(forms.Form):
+    title = forms.CharField(
+        label="Title",
+        max_length=150,
+        help_text='A short title with no name in it, for example "From first line of code to a '
+        'first job"',
+        error_messages={"required": "Enter a title for the case study"},
+    )
+    quotes = forms.MultipleChoiceField(
+        label="Quotes from the learner's own words in their reviews",
+        help_text="Choose any to include. Names, places and dates in them are replaced.",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, quote_choices: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quotes"].choices = quote_choices
+        layout = [Field("title")]
+        if quote_choices:
+            layout.append(Field("quotes"))
+        else:
+            del self.fields["quotes"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(*layout, Button("submit", "Start the case study"))
+
+
+class CaseStudyEditForm(forms.Form):
+    title = forms.CharField(
+        label="Title", max_length=150, error_messages={"required": "Enter a title"}
+    )
+    body = forms.CharField(
+        label="The case study",
+        help_text="Headings start with ##, quotes with >, list items with -. "
+        "Leave a blank line between paragraphs.",
+        widget=forms.Textarea(attrs={"rows": 24}),
+        error_messages={"required": "Enter the text of the case study"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Field("title"), Field("body"), Button("submit", "Save"))
+
+
+class CaseStudyReturnForm(forms.Form):
+    note = forms.CharField(
+        label="What the author should change",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter a note for the author"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field("note"),
+            Button("submit", "Return to the author", css_class="govuk-button--secondary"),
+        )
+
+
+def _date_input(label: str, required_message: str) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        # A date input takes only ISO dates: in the en-GB format it would show empty.
+        widget=forms.DateInput(
+            format="%Y-%m-%d",
+            attrs={"type": "date", "class": "govuk-input govuk-input--width-10"},
+        ),
+        error_messages={"required": required_message, "invalid": "Enter a real date"},
+    )
+
+
+class JusticeDataLabCohortForm(forms.Form):
+    period_start = _date_input("Joined the course from", "Enter the first day of the period")
+    period_end = _date_input("Joined the course up to", "Enter the last day of the period")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field("period_start"), Field("period_end"), Button("export", "Export the cohort (CSV)")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", "The end of the period must be after its start")
+        return cleaned
+
+
+class JusticeDataLabResultForm(forms.ModelForm):
+    class Meta:
+        model = JusticeDataLabResult
+        fields = [
+            "published_on",
+            "measured_rate",
+            "comparison_rate",
+            "interval_low",
+            "interval_high",
+        ]
+        error_messages = {
+            "measured_rate": {"required": "Enter the reoffending rate of Code4000 participants"},
+            "comparison_rate": {"required": "Enter the reoffending rate of the comparison group"},
+            "interval_low": {"required": "Enter the lower end of the confidence interval"},
+            "interval_high": {"required": "Enter the upper end of the confidence interval"},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["published_on"] = _date_input(
+            "Date of the Lab's report", "Enter the date of the Lab's report"
+        )
+        for name in ("measured_rate", "comparison_rate", "interval_low", "interval_high"):
+            self.fields[name].widget.attrs.update(
+                {"class": "govuk-input govuk-input--width-5", "inputmode": "decimal"}
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field("published_on"),
+            Field("measured_rate"),
+            Field("comparison_rate"),
+            Field("interval_low"),
+            Field("interval_high"),
+            Button("record", "Record the result"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("measured_rate", "comparison_rate"):
+            value = cleaned.get(name)
+            if value is not None and not 0 <= value <= 100:
+                self.add_error(name, "Enter a rate between 0 and 100")
+        low, high = cleaned.get("interval_low"), cleaned.get("interval_high")
+        if low is not None and high is not None and high < low:
+            self.add_error("interval_high", "The upper end must not be below the lower end")
+        return cleaned

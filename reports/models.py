@@ -134,3 +134,132 @@ class PublishedTable(models.Model):
         return (
             f"{self.get_kind_display()}, {self.period_start:%d %b %Y} to {self.period_end:%d %b %Y}"
         )
+
+
+class CaseStudyStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    RETURNED = "returned", "Returned to the author"
+    APPROVED = "approved", "Approved"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+# The allowed moves, written once; reports.services enforces them.
+CASE_STUDY_TRANSITIONS: dict[str, frozenset[str]] = {
+    CaseStudyStatus.DRAFT: frozenset(
+        {CaseStudyStatus.APPROVED, CaseStudyStatus.RETURNED, CaseStudyStatus.WITHDRAWN}
+    ),
+    CaseStudyStatus.RETURNED: frozenset({CaseStudyStatus.DRAFT, CaseStudyStatus.WITHDRAWN}),
+    CaseStudyStatus.APPROVED: frozenset({CaseStudyStatus.WITHDRAWN}),
+    CaseStudyStatus.WITHDRAWN: frozenset(),
+}
+
+
+class CaseStudy(models.Model):
+    """An anonymised story of one learner, written by a regional manager from a
+    consented record and approved by a director before it may leave the service."""
+
+    learner = models.ForeignKey(
+        "learners.Learner", on_delete=models.CASCADE, related_name="case_studies"
+    )
+    title = models.CharField(max_length=150)
+    body = models.TextField(help_text="Markdown: headings with ##, quotes with >.")
+    status = models.CharField(
+        max_length=20, choices=CaseStudyStatus.choices, default=CaseStudyStatus.DRAFT
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="case_studies_written",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    return_note = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="case_studies_decided",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        indexes = [models.Index(fields=["status", "-updated_at"], name="case_study_status_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def can_move_to(self, status: str) -> bool:
+        return status in CASE_STUDY_TRANSITIONS.get(self.status, frozenset())
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (CaseStudyStatus.DRAFT, CaseStudyStatus.RETURNED)
+
+
+class JusticeDataLabExport(models.Model):
+    """One cohort sent to the Justice Data Lab, with the rules that chose it: who
+    made it, when, the period and how many people it held. The file itself is not
+    kept (it holds names and numbers); the rules let anyone make the same file again."""
+
+    period_start = models.DateField()
+    period_end = models.DateField()
+    cohort_size = models.PositiveIntegerField()
+    rules = models.JSONField(default=dict)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    made_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-made_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Justice Data Lab cohort, {self.period_start} to {self.period_end}"
+
+
+class JusticeDataLabResult(models.Model):
+    """The Lab's headline result for a cohort, typed in by a director from its report:
+    the one-year proven reoffending rate of the participants against the matched
+    comparison group, with the confidence interval of the difference."""
+
+    published_on = models.DateField("date of the Lab's report")
+    measured_rate = models.DecimalField(
+        "reoffending rate of Code4000 participants (%)", max_digits=5, decimal_places=1
+    )
+    comparison_rate = models.DecimalField(
+        "reoffending rate of the comparison group (%)", max_digits=5, decimal_places=1
+    )
+    interval_low = models.DecimalField(
+        "confidence interval of the difference, from (percentage points)",
+        max_digits=5,
+        decimal_places=1,
+    )
+    interval_high = models.DecimalField(
+        "confidence interval of the difference, to (percentage points)",
+        max_digits=5,
+        decimal_places=1,
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    entered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-published_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(interval_low__lte=models.F("interval_high")),
+                name="jdl_result_interval_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Justice Data Lab result of {self.published_on}"
+
+    @property
+    def difference(self):
+        return self.measured_rate - self.comparison_rate

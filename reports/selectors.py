@@ -3,16 +3,24 @@
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import Case, DateField, F, OuterRef, QuerySet, Subquery, When
+from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.access import Capability, access_for
 from accounts.models import Prison
-from learners.models import Learner
+from learners.models import CourseStatus, Learner, StatusChange, StatusField
 from learners.selectors import caseload_for_user
 from notifications.models import OutboxMessage
-from reports.models import ReportRun, RunStatus
+from reports.models import (
+    CaseStudy,
+    CaseStudyStatus,
+    JusticeDataLabExport,
+    JusticeDataLabResult,
+    ReportRun,
+    RunStatus,
+)
 from resettlement.models import ActionOwner, ActionStatus, LearnerLink, LinkPurpose, PlanAction
 from resettlement.self_reports import open_link
 
@@ -114,3 +122,86 @@ def own_actions(learner: Learner) -> list[PlanAction]:
         .select_related("pathway")
         .order_by("due_on", "pk")
     )
+
+
+# --- Case studies -------------------------------------------------------------------
+
+
+def case_studies_for_user(user) -> QuerySet[CaseStudy]:
+    """Case studies of learners at the user's prisons: for their authors (regional
+    managers, who may change learners) and directors (who approve them); 403 for
+    every other role."""
+    access = access_for(user)
+    if not (access.can(Capability.CHANGE_LEARNER) or access.can(Capability.MAKE_REPORTS)):
+        access.require(Capability.MAKE_REPORTS)
+    return CaseStudy.objects.select_related("learner", "author").filter(
+        access.prison_q("learner__prison")
+    )
+
+
+def case_study_for_user(user, pk: int) -> CaseStudy:
+    try:
+        return case_studies_for_user(user).get(pk=pk)
+    except (CaseStudy.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("No case study found.") from exc
+
+
+def approved_case_study_for_user(user, pk: int) -> CaseStudy:
+    """Only an approved study may be exported."""
+    study = case_study_for_user(user, pk)
+    if study.status != CaseStudyStatus.APPROVED:
+        raise Http404("This case study is not approved.")
+    return study
+
+
+# --- The Justice Data Lab -------------------------------------------------------------
+
+
+def justice_data_lab_cohort_for_user(
+    user, *, period_start: dt.date, period_end: dt.date
+) -> QuerySet[Learner]:
+    """The people who started on the course in the period (directors only), each with
+    `involvement_ended_on`: graduation, or the day the course was withdrawn from, or
+    none while they are still taking part. Anonymised records are left out: the Lab
+    cannot match them."""
+    access = access_for(user)
+    access.require(Capability.MAKE_REPORTS)
+    withdrawn_on = (
+        StatusChange.objects.filter(
+            learner=OuterRef("pk"),
+            field=StatusField.COURSE,
+            to_status=CourseStatus.WITHDRAWN,
+        )
+        .order_by("-changed_at", "-pk")
+        .annotate(day=TruncDate("changed_at"))
+        .values("day")[:1]
+    )
+    return (
+        Learner.objects.filter(
+            access.prison_q(),
+            joined_on__gte=period_start,
+            joined_on__lte=period_end,
+            anonymised_at__isnull=True,
+        )
+        .annotate(
+            involvement_ended_on=Case(
+                When(course_status=CourseStatus.GRADUATED, then=F("graduated_on")),
+                When(course_status=CourseStatus.WITHDRAWN, then=Subquery(withdrawn_on)),
+                default=None,
+                output_field=DateField(),
+            )
+        )
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def justice_data_lab_exports_for_user(user) -> QuerySet[JusticeDataLabExport]:
+    access_for(user).require(Capability.MAKE_REPORTS)
+    return JusticeDataLabExport.objects.select_related("made_by")
+
+
+def justice_data_lab_latest_result(user) -> JusticeDataLabResult | None:
+    """The most recent headline result (for the directors' dashboard)."""
+    if not access_for(user).can(Capability.VIEW_REPORTS):
+        return None
+    return JusticeDataLabResult.objects.first()

@@ -8,15 +8,27 @@ import datetime as dt
 import logging
 from collections import defaultdict
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
+from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accounts.access import Capability, access_for
+from audit.actions import Action
 from audit.services import audit_record
+from learners.models import ConsentKind
+from learners.timeline import change_record
+from reports.case_study_text import Finding, draft_text, identifier_terms, identifiers_in
 from reports.disclosure import FiguresShown, Published, figures_shown
 from reports.figures import ImpactFigures, impact_figures
 from reports.impact_charts import impact_charts
 from reports.models import (
+    CaseStudy,
+    CaseStudyStatus,
+    JusticeDataLabExport,
+    JusticeDataLabResult,
     Partner,
     PublishedKind,
     PublishedTable,
@@ -233,3 +245,266 @@ def partner_report_render(*, run_id: int) -> None:
 def report_audit(*, actor, action: str, detail: dict, obj=None, learner_id=None) -> None:
     """The one audit event for a report seen, a file downloaded or an export made."""
     audit_record(actor=actor, action=action, obj=obj, learner_id=learner_id, detail=detail)
+
+
+# --- Case studies -------------------------------------------------------------------
+
+
+class CaseStudyRefused(Exception):
+    """A case study that may not be started or moved on, with the reason in plain words."""
+
+
+NO_CASE_STUDY_CONSENT = (
+    "This learner has not given consent to be in a case study, so one cannot be started. "
+    "Record the consent on their intake interview first, if they give it."
+)
+IDENTIFIERS_LEFT = "The case study still names or numbers something that identifies the learner."
+
+
+def has_case_study_consent(learner) -> bool:
+    return learner.consents.filter(kind=ConsentKind.CASE_STUDY, withdrawn_on__isnull=True).exists()
+
+
+def _case_study_require(actor, capability: Capability, study_or_learner) -> None:
+    access = access_for(actor)
+    access.require(capability)
+    learner = getattr(study_or_learner, "learner", study_or_learner)
+    if not access.covers_prison(learner.prison_id):
+        raise PermissionDenied("You do not cover that prison.")
+
+
+def _case_study_move(study: CaseStudy, status: str) -> None:
+    if not study.can_move_to(status):
+        raise CaseStudyRefused(
+            f"A case study that is {study.get_status_display().lower()} cannot be "
+            f"{CaseStudyStatus(status).label.lower()}."
+        )
+    study.status = status
+
+
+@transaction.atomic
+def case_study_start(*, actor, learner, title: str, quote_ids: list[str]) -> CaseStudy:
+    """A new draft for a consenting learner, prefilled from their record."""
+    _case_study_require(actor, Capability.CHANGE_LEARNER, learner)
+    if not has_case_study_consent(learner):
+        raise CaseStudyRefused(NO_CASE_STUDY_CONSENT)
+    now = timezone.now()
+    study = CaseStudy(
+        learner=learner,
+        title=title,
+        body=draft_text(learner, quote_ids=quote_ids, today=timezone.localdate()),
+        author=actor,
+        created_at=now,
+        updated_at=now,
+    )
+    study.full_clean()
+    study.save()
+    change_record(
+        actor=actor,
+        action=Action.CASE_STUDY_START,
+        learner=learner,
+        obj=study,
+        detail={"quotes": len(quote_ids)},
+    )
+    return study
+
+
+@transaction.atomic
+def case_study_edit(*, actor, study: CaseStudy, title: str, body: str) -> CaseStudy:
+    """The author's changes; a returned study goes back to draft for the director."""
+    _case_study_require(actor, Capability.CHANGE_LEARNER, study)
+    study = CaseStudy.objects.select_for_update().get(pk=study.pk)
+    if not study.is_editable:
+        raise CaseStudyRefused(
+            f"A case study that is {study.get_status_display().lower()} cannot be changed."
+        )
+    if study.status == CaseStudyStatus.RETURNED:
+        _case_study_move(study, CaseStudyStatus.DRAFT)
+    study.title, study.body, study.updated_at = title, body, timezone.now()
+    study.full_clean()
+    study.save()
+    change_record(actor=actor, action=Action.CASE_STUDY_EDIT, learner=study.learner, obj=study)
+    return study
+
+
+def case_study_findings(study: CaseStudy) -> list[Finding]:
+    terms = identifier_terms(study.learner)
+    return identifiers_in(f"{study.title}\n{study.body}", terms)
+
+
+@transaction.atomic
+def case_study_approve(*, actor, study: CaseStudy) -> CaseStudy:
+    """A director's approval: refused while consent is missing or an identifier remains."""
+    _case_study_require(actor, Capability.MAKE_REPORTS, study)
+    study = (
+        CaseStudy.objects.select_for_update(of=("self",)).select_related("learner").get(pk=study.pk)
+    )
+    if not has_case_study_consent(study.learner):
+        raise CaseStudyRefused(NO_CASE_STUDY_CONSENT)
+    if case_study_findings(study):
+        raise CaseStudyRefused(IDENTIFIERS_LEFT)
+    _case_study_move(study, CaseStudyStatus.APPROVED)
+    study.decided_by, study.decided_at = actor, timezone.now()
+    study.return_note = ""
+    study.save(update_fields=["status", "decided_by", "decided_at", "return_note"])
+    change_record(actor=actor, action=Action.CASE_STUDY_APPROVE, learner=study.learner, obj=study)
+    return study
+
+
+@transaction.atomic
+def case_study_return(*, actor, study: CaseStudy, note: str) -> CaseStudy:
+    """A director sends the draft back to its author with a note."""
+    _case_study_require(actor, Capability.MAKE_REPORTS, study)
+    study = CaseStudy.objects.select_for_update().get(pk=study.pk)
+    _case_study_move(study, CaseStudyStatus.RETURNED)
+    study.decided_by, study.decided_at, study.return_note = actor, timezone.now(), note
+    study.save(update_fields=["status", "decided_by", "decided_at", "return_note"])
+    change_record(actor=actor, action=Action.CASE_STUDY_RETURN, learner=study.learner, obj=study)
+    return study
+
+
+def _tell_author_of_withdrawal(email: str, title: str) -> None:
+    try:
+        send_mail(
+            subject="A case study you wrote has been withdrawn",
+            message=(
+                f'The learner in the case study "{title}" has withdrawn their consent '
+                "to be in a case study, so it has been withdrawn. Do not use it, and "
+                "remove any copy you have exported or shared.\n\nLearner Journey, Code4000"
+            ),
+            from_email=None,
+            recipient_list=[email],
+        )
+    except Exception:  # the withdrawal stands; the failure is logged for the team
+        logger.exception("Could not email the author of a withdrawn case study.")
+
+
+@transaction.atomic
+def case_studies_withdraw(*, learner_id: int, actor_id: int | None) -> int:
+    """Withdraw every case study of a learner whose case-study consent was withdrawn,
+    and email each author once the change is committed. Safe to run twice."""
+    studies = list(
+        CaseStudy.objects.select_for_update(of=("self",))
+        .select_related("author", "learner")
+        .filter(learner_id=learner_id)
+        .exclude(status=CaseStudyStatus.WITHDRAWN)
+    )
+    now = timezone.now()
+    for study in studies:
+        _case_study_move(study, CaseStudyStatus.WITHDRAWN)
+        study.withdrawn_at = now
+        study.save(update_fields=["status", "withdrawn_at"])
+        change_record(
+            actor=None,
+            action=Action.CASE_STUDY_WITHDRAW,
+            learner=study.learner,
+            obj=study,
+            detail={"consent_withdrawn_by": actor_id},
+        )
+        if study.author is not None and study.author.is_active:
+            email, title = study.author.email, study.title
+            transaction.on_commit(lambda e=email, t=title: _tell_author_of_withdrawal(e, t))
+    return len(studies)
+
+
+def case_study_export_audit(*, actor, study: CaseStudy, file_format: str) -> None:
+    change_record(
+        actor=actor,
+        action=Action.CASE_STUDY_EXPORT,
+        learner=study.learner,
+        obj=study,
+        detail={"format": file_format},
+    )
+
+
+# --- The Justice Data Lab -------------------------------------------------------------
+
+
+class CohortTooSmall(Exception):
+    """Fewer people than the Lab's minimum cohort size: nothing is exported."""
+
+
+JDL_HEADER = (
+    "Surname",
+    "Forename",
+    "Date of birth",
+    "Gender",
+    "Prison number",
+    "PNC number",
+    "Start date",
+    "End date",
+)
+JDL_GENDERS = {"male": "Male", "female": "Female", "other": "Other"}
+
+
+def _jdl_date(day) -> str:
+    # The Lab's template takes dates as DD/MM/YYYY.
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def justice_data_lab_rows(learners) -> list[tuple[str, ...]]:
+    return [JDL_HEADER] + [
+        (
+            learner.last_name,
+            learner.first_name,
+            _jdl_date(learner.date_of_birth),
+            JDL_GENDERS.get(learner.gender, ""),
+            learner.prison_number,
+            learner.pnc_number,
+            _jdl_date(learner.joined_on),
+            _jdl_date(learner.involvement_ended_on),
+        )
+        for learner in learners
+    ]
+
+
+@transaction.atomic
+def justice_data_lab_export(*, actor, learners, period_start, period_end) -> list[tuple[str, ...]]:
+    """The cohort's rows for the Lab, recorded with the rules that chose it and
+    audited; refused (nothing recorded) below the Lab's minimum cohort size."""
+    access_for(actor).require(Capability.MAKE_REPORTS)
+    people = list(learners)
+    minimum = settings.JUSTICE_DATA_LAB_MINIMUM_COHORT
+    if len(people) < minimum:
+        raise CohortTooSmall(
+            f"The cohort has {len(people)} {'person' if len(people) == 1 else 'people'}: "
+            f"the Justice Data Lab needs at least {minimum}. Choose a longer period."
+        )
+    rules = {
+        "period_start": period_start.isoformat(),
+        "period_end": period_end.isoformat(),
+        "who": "learners who joined the course in the period, not anonymised",
+        "end_date": (
+            "graduation, or the day the course was withdrawn from; blank if still taking part"
+        ),
+        "minimum_cohort": minimum,
+    }
+    export = JusticeDataLabExport.objects.create(
+        period_start=period_start,
+        period_end=period_end,
+        cohort_size=len(people),
+        rules=rules,
+        made_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="report.justice_data_lab.export",
+        obj=export,
+        detail={**rules, "cohort_size": len(people)},
+    )
+    return justice_data_lab_rows(people)
+
+
+@transaction.atomic
+def justice_data_lab_result_record(*, actor, data: dict) -> JusticeDataLabResult:
+    access_for(actor).require(Capability.MAKE_REPORTS)
+    result = JusticeDataLabResult(**data, entered_by=actor)
+    result.full_clean()
+    result.save()
+    audit_record(
+        actor=actor,
+        action="report.justice_data_lab.result",
+        obj=result,
+        detail={"published_on": result.published_on.isoformat()},
+    )
+    return result

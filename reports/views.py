@@ -19,22 +19,35 @@ from audit.client_address import client_address
 from audit.services import audit_parameters
 from learners.forms import CaseloadFilterForm
 from learners.selectors import learner_for_user
+from reports import services as report_services
+from reports.case_study_text import blocks, quote_choices
 from reports.csv_export import caseload_rows, csv_response, impact_rows
 from reports.figures import impact_figures
 from reports.forms import (
     BirthDateForm,
+    CaseStudyEditForm,
+    CaseStudyReturnForm,
+    CaseStudyStartForm,
+    JusticeDataLabCohortForm,
+    JusticeDataLabResultForm,
     PartnerReportForm,
     ReportParametersForm,
     SelfReportForm,
     default_period,
 )
 from reports.impact_charts import impact_charts
-from reports.models import PublishedKind, RunStatus
+from reports.models import CaseStudyStatus, PublishedKind, RunStatus
 from reports.pdf import render_pdf
 from reports.progress_report import learner_progress_context
 from reports.selectors import (
     OWN_SESSION_KEY,
+    approved_case_study_for_user,
+    case_studies_for_user,
+    case_study_for_user,
     caseload_export_for_user,
+    justice_data_lab_cohort_for_user,
+    justice_data_lab_exports_for_user,
+    justice_data_lab_latest_result,
     own_actions,
     own_learner_for_session,
     own_self_report_link_for_session,
@@ -43,8 +56,14 @@ from reports.selectors import (
     run_background_state,
 )
 from reports.services import (
+    NO_CASE_STUDY_CONSENT,
+    CaseStudyRefused,
+    CohortTooSmall,
+    case_study_export_audit,
+    case_study_findings,
     figures_for_screen,
     figures_release,
+    has_case_study_consent,
     partner_report_regenerate,
     partner_report_request,
     report_audit,
@@ -114,6 +133,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "charts": charts,
             "query": parameters.urlencode(),
             "can_make_reports": can_make_reports,
+            "jdl_result": justice_data_lab_latest_result(request.user),
         },
         status=200 if form.is_valid() else 400,
     )
@@ -389,3 +409,229 @@ def own_progress_pdf(request: HttpRequest) -> HttpResponse:
 @require_GET
 def own_ended(request: HttpRequest) -> HttpResponse:
     return _own_render(request, "ended", {})
+
+
+# --- Case studies -------------------------------------------------------------------
+
+CASE_STUDIES_PER_PAGE = 25
+
+
+@require_GET
+def case_study_list(request: HttpRequest) -> HttpResponse:
+    studies = case_studies_for_user(request.user)
+    return render(
+        request,
+        "reports/case_study_list.html",
+        {
+            "page": Paginator(studies, CASE_STUDIES_PER_PAGE).get_page(request.GET.get("page")),
+            "can_approve": access_for(request.user).can(Capability.MAKE_REPORTS),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_study_start(request: HttpRequest, pk: int) -> HttpResponse:
+    learner = learner_for_user(request.user, pk, capability=Capability.CHANGE_LEARNER)
+    consented = has_case_study_consent(learner)
+    form = CaseStudyStartForm(
+        request.POST if request.method == "POST" else None, quote_choices=quote_choices(learner)
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if consented and form.is_valid():
+            try:
+                study = report_services.case_study_start(
+                    actor=request.user,
+                    learner=learner,
+                    title=form.cleaned_data["title"],
+                    quote_ids=form.cleaned_data.get("quotes", []),
+                )
+            except CaseStudyRefused as refused:
+                form.add_error(None, str(refused))
+            else:
+                messages.success(
+                    request,
+                    "Case study started from the record. Check every line before "
+                    "sending it for approval.",
+                )
+                return redirect("reports:case_study_detail", pk=study.pk)
+    return render(
+        request,
+        "reports/case_study_start.html",
+        {
+            "learner": learner,
+            "form": form,
+            "consented": consented,
+            "refusal": NO_CASE_STUDY_CONSENT,
+        },
+        status=status,
+    )
+
+
+def _case_study_page(request, study, *, return_form=None, status=200) -> HttpResponse:
+    access = access_for(request.user)
+    return render(
+        request,
+        "reports/case_study_detail.html",
+        {
+            "study": study,
+            "blocks": blocks(study.body),
+            "findings": case_study_findings(study),
+            "consented": has_case_study_consent(study.learner),
+            "can_edit": access.can(Capability.CHANGE_LEARNER) and study.is_editable,
+            "can_decide": access.can(Capability.MAKE_REPORTS)
+            and study.status == CaseStudyStatus.DRAFT,
+            "return_form": return_form or CaseStudyReturnForm(),
+        },
+        status=status,
+    )
+
+
+@require_GET
+def case_study_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    study = case_study_for_user(request.user, pk)
+    report_audit(
+        actor=request.user,
+        action="case_study.view",
+        obj=study,
+        learner_id=study.learner_id,
+        detail={"status": study.status},
+    )
+    return _case_study_page(request, study)
+
+
+@require_http_methods(["GET", "POST"])
+def case_study_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    access_for(request.user).require(Capability.CHANGE_LEARNER)
+    study = case_study_for_user(request.user, pk)
+    if not study.is_editable:
+        messages.error(request, "An approved or withdrawn case study cannot be changed.")
+        return redirect("reports:case_study_detail", pk=study.pk)
+    form = CaseStudyEditForm(
+        request.POST if request.method == "POST" else None,
+        initial={"title": study.title, "body": study.body},
+    )
+    if request.method == "POST" and form.is_valid():
+        report_services.case_study_edit(
+            actor=request.user,
+            study=study,
+            title=form.cleaned_data["title"],
+            body=form.cleaned_data["body"],
+        )
+        messages.success(request, "Case study saved.")
+        return redirect("reports:case_study_detail", pk=study.pk)
+    return render(
+        request,
+        "reports/case_study_edit.html",
+        {"study": study, "form": form, "findings": case_study_findings(study)},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@require_POST
+def case_study_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    access_for(request.user).require(Capability.MAKE_REPORTS)
+    study = case_study_for_user(request.user, pk)
+    try:
+        report_services.case_study_approve(actor=request.user, study=study)
+    except CaseStudyRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, "Case study approved. It can now be downloaded.")
+    return redirect("reports:case_study_detail", pk=study.pk)
+
+
+@require_POST
+def case_study_return(request: HttpRequest, pk: int) -> HttpResponse:
+    access_for(request.user).require(Capability.MAKE_REPORTS)
+    study = case_study_for_user(request.user, pk)
+    form = CaseStudyReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            report_services.case_study_return(
+                actor=request.user, study=study, note=form.cleaned_data["note"]
+            )
+        except CaseStudyRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, "Case study returned to its author with your note.")
+        return redirect("reports:case_study_detail", pk=study.pk)
+    return _case_study_page(request, study, return_form=form, status=400)
+
+
+@require_GET
+def case_study_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    study = approved_case_study_for_user(request.user, pk)
+    pdf = render_pdf("reports/pdf/case_study.html", {"study": study, "blocks": blocks(study.body)})
+    case_study_export_audit(actor=request.user, study=study, file_format="pdf")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="case-study-{study.pk}.pdf"'
+    return response
+
+
+@require_GET
+def case_study_markdown(request: HttpRequest, pk: int) -> HttpResponse:
+    study = approved_case_study_for_user(request.user, pk)
+    case_study_export_audit(actor=request.user, study=study, file_format="markdown")
+    response = HttpResponse(
+        f"# {study.title}\n\n{study.body.strip()}\n", content_type="text/markdown; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="case-study-{study.pk}.md"'
+    return response
+
+
+# --- The Justice Data Lab -------------------------------------------------------------
+
+JDL_EXPORTS_SHOWN = 20
+
+
+def _justice_data_lab_page(request, *, cohort_form=None, result_form=None, status=200):
+    return render(
+        request,
+        "reports/justice_data_lab.html",
+        {
+            "cohort_form": cohort_form or JusticeDataLabCohortForm(),
+            "result_form": result_form or JusticeDataLabResultForm(),
+            "exports": justice_data_lab_exports_for_user(request.user)[:JDL_EXPORTS_SHOWN],
+            "latest_result": justice_data_lab_latest_result(request.user),
+            "minimum": settings.JUSTICE_DATA_LAB_MINIMUM_COHORT,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def justice_data_lab(request: HttpRequest) -> HttpResponse:
+    """GET: the page; POST: the cohort export (a CSV), or the form with its errors."""
+    access_for(request.user).require(Capability.MAKE_REPORTS)
+    if request.method == "GET":
+        return _justice_data_lab_page(request)
+    form = JusticeDataLabCohortForm(request.POST)
+    if form.is_valid():
+        start, end = form.cleaned_data["period_start"], form.cleaned_data["period_end"]
+        try:
+            rows = report_services.justice_data_lab_export(
+                actor=request.user,
+                learners=justice_data_lab_cohort_for_user(
+                    request.user, period_start=start, period_end=end
+                ),
+                period_start=start,
+                period_end=end,
+            )
+        except CohortTooSmall as refused:
+            form.add_error(None, str(refused))
+        else:
+            return csv_response(rows, f"justice-data-lab-cohort-{start:%Y%m%d}-{end:%Y%m%d}.csv")
+    return _justice_data_lab_page(request, cohort_form=form, status=400)
+
+
+@require_POST
+def justice_data_lab_result(request: HttpRequest) -> HttpResponse:
+    access_for(request.user).require(Capability.MAKE_REPORTS)
+    form = JusticeDataLabResultForm(request.POST)
+    if form.is_valid():
+        report_services.justice_data_lab_result_record(actor=request.user, data=form.cleaned_data)
+        messages.success(request, "The Lab's result is recorded and shown on the dashboard.")
+        return redirect("reports:justice_data_lab")
+    return _justice_data_lab_page(request, result_form=form, status=400)

@@ -13,9 +13,16 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from learners.models import CustodyStatus, Learner, TimelineEvent
+from learners.models import CustodyStatus, Learner, TimelineEvent, validate_pnc
 from reports.figures import impact_figures
-from reports.models import ReportRun, RunStatus
+from reports.models import (
+    CaseStudy,
+    CaseStudyStatus,
+    JusticeDataLabResult,
+    ReportRun,
+    RunStatus,
+)
+from reports.services import case_study_findings
 from resettlement.models import Release
 from reviews.models import Intervention
 
@@ -105,3 +112,21 @@ def test_the_timeline_is_not_written_in_one_minute(demo):
     stamped_now = TimelineEvent.objects.filter(occurred_at__gte=seeded_at)
     kinds = Counter(stamped_now.values_list("kind", flat=True))
     assert stamped_now.count() < events / 10, kinds
+
+
+def test_demo_has_an_approved_case_study_with_no_identifier_left(demo):
+    approved = list(CaseStudy.objects.filter(status=CaseStudyStatus.APPROVED))
+    assert len(approved) == 1
+    assert case_study_findings(approved[0]) == []
+    assert (
+        approved[0].learner.consents.filter(kind="case_study", withdrawn_on__isnull=True).exists()
+    )
+
+
+def test_demo_has_justice_data_lab_fields_a_result_and_valid_pnc_numbers(demo):
+    with_pnc = Learner.objects.exclude(pnc_number="")
+    assert with_pnc.exists()
+    for learner in with_pnc:
+        validate_pnc(learner.pnc_number)
+    assert Learner.objects.exclude(gender="").exists()
+    assert JusticeDataLabResult.objects.count() == 1

@@ -58,6 +58,8 @@ from learners.services import (
 from notifications import sweep
 from notifications.models import Notification, NotificationKind
 from notifications.services import reminders_run
+from reports.models import CaseStudy, CaseStudyStatus
+from reports.services import case_study_start, has_case_study_consent
 from resettlement import self_reports
 from resettlement.models import FollowUp, OutcomeKind, OutcomeSource, Release, SelfReport
 from resettlement.selectors import self_reports_to_confirm_for_user
@@ -205,7 +207,10 @@ class Journey(RuleBasedStateMachine):
                 answers={**NO_ANSWERS, "held_on": today},
                 restricted=None,
                 expected_release_on=self.learner.expected_release_on,
-                consents={ConsentKind.SHARE_WITH_OMU: today if consent else None},
+                consents={
+                    ConsentKind.SHARE_WITH_OMU: today if consent else None,
+                    ConsentKind.CASE_STUDY: today if consent else None,
+                },
                 goals=[],
             )
         )
@@ -333,11 +338,14 @@ class Journey(RuleBasedStateMachine):
             )
         )
 
-    @rule(days_ago=st.integers(min_value=0, max_value=20))
-    def withdraw_consent(self, days_ago):
+    @rule(
+        days_ago=st.integers(min_value=0, max_value=20),
+        kind=st.sampled_from([ConsentKind.SHARE_WITH_OMU, ConsentKind.CASE_STUDY]),
+    )
+    def withdraw_consent(self, days_ago, kind):
         """On the consents page, possibly dated earlier (refused before the grant)."""
         consent = Consent.objects.filter(
-            learner=self.learner, kind=ConsentKind.SHARE_WITH_OMU, withdrawn_on__isnull=True
+            learner=self.learner, kind=kind, withdrawn_on__isnull=True
         ).first()
         if consent is not None:
             self.change(
@@ -359,6 +367,18 @@ class Journey(RuleBasedStateMachine):
                 given_on=self.today() - dt.timedelta(days=days_ago),
             )
         )
+
+    @rule()
+    def start_case_study(self):
+        # Not through change(): a case study is no change to the learner's record
+        # (it writes an audit event but no timeline entry).
+        if has_case_study_consent(self.learner):
+            case_study_start(
+                actor=self.manager(self.learner.prison_id),
+                learner=self.learner,
+                title="A story",
+                quote_ids=[],
+            )
 
     @rule()
     def follow_up(self):
@@ -531,6 +551,14 @@ class Journey(RuleBasedStateMachine):
             learner_ref=self.learner.pk, action="learner.graduation_exception"
         ).exists()
         assert done == required.count() or exception
+
+    @invariant()
+    def a_case_study_stands_only_while_its_consent_does(self):
+        standing = CaseStudy.objects.filter(learner=self.learner).exclude(
+            status=CaseStudyStatus.WITHDRAWN
+        )
+        if standing.exists():
+            assert has_case_study_consent(self.learner)
 
     @invariant()
     def nobody_without_access_owns_an_open_intervention(self):

@@ -5,7 +5,7 @@ learner records, scoped by prison (OMU staff may not)."""
 
 import datetime as dt
 
-from reports.models import Partner, ReportRun, RunStatus
+from reports.models import CaseStudy, CaseStudyStatus, Partner, ReportRun, RunStatus
 from tests.routes import LOGIN, REDIRECT, Route, Who, everyone
 
 READERS = {"director": 200, "admin": 200}
@@ -22,6 +22,36 @@ def build(world) -> None:
     )
     run.prisons.set([world.prison])
     world.extra["report_run"] = run
+    # The world's learner gave no case-study consent (tests that need one add it): the
+    # start page shows the refusal, and the studies below exist from before.
+    rm = world.users[Who.RM]
+    world.extra["case_study_draft"] = CaseStudy.objects.create(
+        learner=world.learner,
+        title="From first line of code to a first job",
+        # Names the learner: a director's approval is refused (the route redirects back).
+        body="## Their time on the course\n\nJamie studied with us for eight months.",
+        author=rm,
+    )
+    world.extra["case_study_approved"] = CaseStudy.objects.create(
+        learner=world.learner,
+        title="A second chance in tech",
+        body="They studied with us for a year.\n\n> I never thought I could build a website.",
+        author=rm,
+        status=CaseStudyStatus.APPROVED,
+        decided_by=world.users[Who.DIRECTOR],
+    )
+
+
+def _draft(world) -> dict:
+    return {"pk": world.extra["case_study_draft"].pk}
+
+
+def _approved(world) -> dict:
+    return {"pk": world.extra["case_study_approved"].pk}
+
+
+# Case studies: written by regional managers, approved by directors, scoped by prison.
+CASE_STUDY_READERS = {"rm": 200, "director": 200, "other_prison": 404}
 
 
 def _run(world) -> dict:
@@ -58,6 +88,64 @@ ROUTES = [
         "reports:learner_progress_pdf",
         get=everyone(200, omu=403, other_prison=404),
         kwargs=lambda world: {"pk": world.learner.pk},
+        page=False,
+    ),
+    Route(
+        "reports:case_study_list",
+        get=everyone(403, rm=200, director=200, other_prison=200),
+    ),
+    Route(
+        "reports:case_study_start",
+        get=everyone(403, rm=200, other_prison=404),
+        # No title: the form comes back with its errors.
+        post=everyone(403, rm=400, other_prison=404, anonymous=LOGIN),
+        kwargs=lambda world: {"pk": world.learner.pk},
+    ),
+    Route("reports:case_study_detail", get=everyone(403, **CASE_STUDY_READERS), kwargs=_draft),
+    Route(
+        "reports:case_study_edit",
+        get=everyone(403, rm=200, other_prison=404),
+        post=everyone(403, rm=400, other_prison=404, anonymous=LOGIN),
+        kwargs=_draft,
+    ),
+    Route(
+        "reports:case_study_approve",
+        get=everyone(405, anonymous=LOGIN),
+        # The draft still names the learner: refused, and the director is sent back to it.
+        post=everyone(403, director=REDIRECT, anonymous=LOGIN),
+        kwargs=_draft,
+        page=False,
+    ),
+    Route(
+        "reports:case_study_return",
+        get=everyone(405, anonymous=LOGIN),
+        # No note: the case study page comes back with the error.
+        post=everyone(403, director=400, anonymous=LOGIN),
+        kwargs=_draft,
+        page=False,
+    ),
+    Route(
+        "reports:case_study_pdf",
+        get=everyone(403, **CASE_STUDY_READERS),
+        kwargs=_approved,
+        page=False,
+    ),
+    Route(
+        "reports:case_study_markdown",
+        get=everyone(403, **CASE_STUDY_READERS),
+        kwargs=_approved,
+        page=False,
+    ),
+    # The Justice Data Lab: directors only. An empty form comes back with its errors.
+    Route(
+        "reports:justice_data_lab",
+        get=everyone(403, director=200),
+        post=everyone(403, director=400, anonymous=LOGIN),
+    ),
+    Route(
+        "reports:justice_data_lab_result",
+        get=everyone(405, anonymous=LOGIN),
+        post=everyone(403, director=400, anonymous=LOGIN),
         page=False,
     ),
 ]
