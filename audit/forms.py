@@ -31,7 +31,11 @@ class AuditFilterForm(forms.Form):
     )
     action = forms.CharField(
         label="Action",
-        help_text="An action or the start of one, for example learner.view or auth.",
+        # The stored names are what this filter matches; shown as code, to be typed as it is.
+        help_text=(
+            "The stored name of an action or the start of one, for example "
+            "<code>learner.view</code> or <code>auth.</code> for every sign-in action"
+        ),
         required=False,
         max_length=80,
     )

@@ -217,7 +217,21 @@ class StatusChange(models.Model):
         ordering = ["-changed_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_field_display()}: {self.from_status} to {self.to_status}"
+        return f"{self.get_field_display()}: {self.from_status_label} to {self.to_status_label}"
+
+    def _status_label(self, value: str) -> str:
+        """A status as its label in lower case ("in custody"), for "from ... to ..."."""
+        choices = {StatusField.COURSE: CourseStatus, StatusField.CUSTODY: CustodyStatus}
+        status = choices.get(self.field)
+        return str(status(value).label).lower() if status and value in status.values else value
+
+    @property
+    def from_status_label(self) -> str:
+        return self._status_label(self.from_status)
+
+    @property
+    def to_status_label(self) -> str:
+        return self._status_label(self.to_status)
 
 
 class ConsentKind(models.TextChoices):

@@ -111,7 +111,7 @@ def test_director_makes_and_downloads_a_partner_report(
     page.get_by_label("From", exact=True).fill("2025-01-01")
     page.get_by_label("To", exact=True).fill("2025-12-31")
     page.get_by_role("button", name="Make the report").click()
-    expect(heading).to_have_text(f"Report for the {PARTNER.label}")
+    expect(heading).to_have_text(f"{PARTNER.label} report")
     progress = page.get_by_role("status")
     expect(progress).to_contain_text("Progress: 0% (queued)")
     expect(progress.get_by_label("Progress: 0% (queued)")).to_have_js_property("value", 0)
