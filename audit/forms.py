@@ -4,13 +4,7 @@ from django import forms
 
 from accounts.models import User
 from audit.models import Outcome
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None, format=None):
-        super().__init__({"class": "govuk-input govuk-input--width-10", **(attrs or {})}, format)
+from code4000.date_input import date_field
 
 
 class AuditFilterForm(forms.Form):
@@ -42,8 +36,8 @@ class AuditFilterForm(forms.Form):
     outcome = forms.ChoiceField(
         label="Outcome", choices=[("", "Any"), *Outcome.choices], required=False
     )
-    date_from = forms.DateField(label="From", required=False, widget=DateInput)
-    date_to = forms.DateField(label="To", required=False, widget=DateInput)
+    date_from = date_field("From", required=False)
+    date_to = date_field("To", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

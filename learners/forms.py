@@ -9,6 +9,8 @@ from django import forms
 
 from accounts.models import Prison
 from accounts.selectors import prisons_for_user, tutors_for_user
+from code4000.date_input import DateInputField, date_field
+from code4000.plain_words import in_sentence
 from learners.imports import MAX_BYTES, MalformedFile, import_decode, import_file_errors
 from learners.models import (
     COURSE_TRANSITIONS,
@@ -29,26 +31,8 @@ from learners.models import (
 from learners.selectors import CASELOAD_SORTS
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(
-            {"class": "govuk-input govuk-input--width-10", **(attrs or {})}, format="%Y-%m-%d"
-        )
-
-
-def _date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=DateInput(),
-        help_text=help_text,
-        error_messages={
-            "required": f"Enter the {label[0].lower()}{label[1:]}",
-            "invalid": f"{label} must be a real date",
-        },
-    )
+def _date_field(label: str, *, required: bool = True, help_text: str = "") -> DateInputField:
+    return date_field(label, required=required, help_text=help_text)
 
 
 def _helper(*layout) -> FormHelper:
@@ -76,6 +60,10 @@ class EnrolmentForm(forms.ModelForm):
         label="This is a different person: enrol anyway",
         required=False,
     )
+    date_of_birth = date_field("Date of birth", past=True)
+    joined_on = _date_field("Date joined the course")
+    earliest_release_on = _date_field("Earliest release date", required=False)
+    expected_release_on = _date_field("Expected release date", required=False)
 
     class Meta:
         model = Learner
@@ -107,10 +95,6 @@ class EnrolmentForm(forms.ModelForm):
     def __init__(self, *args, user, show_different_person: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["date_of_birth"] = _date_field("Date of birth")
-        self.fields["joined_on"] = _date_field("Date joined the course")
-        self.fields["earliest_release_on"] = _date_field("Earliest release date", required=False)
-        self.fields["expected_release_on"] = _date_field("Expected release date", required=False)
         self.fields["prison"] = PrisonChoiceField(
             # A closed prison takes no new learners.
             queryset=prisons_for_user(user).filter(is_active=True).order_by("name"),
@@ -420,7 +404,7 @@ class IntakeForm(forms.Form):
         for kind, label in ConsentKind.choices:
             self.fields[f"consent_{kind}"] = forms.BooleanField(label=label, required=False)
             self.fields[f"consent_{kind}_on"] = _date_field(
-                f"Date consent given: {label[0].lower()}{label[1:]}", required=False
+                f"Date consent given: {in_sentence(label)}", required=False
             )
             consent_fields += [Field.checkbox(f"consent_{kind}"), Field(f"consent_{kind}_on")]
         restricted = []
@@ -503,7 +487,7 @@ class IntakeForm(forms.Form):
                 and field not in self.errors
             ):
                 self.add_error(
-                    f"consent_{kind}_on", f"Enter the date consent was given: {label.lower()}"
+                    f"consent_{kind}_on", f"Enter the date consent was given: {in_sentence(label)}"
                 )
         return cleaned
 
