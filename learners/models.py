@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import Prison
+from code4000.plain_words import in_sentence
 from learners.restricted import RestrictedQuerySet, WhollyRestrictedQuerySet
 
 PRISON_NUMBER_PATTERN = r"^[A-Z][0-9]{4}[A-Z]{2}$"
@@ -223,7 +224,7 @@ class StatusChange(models.Model):
         """A status as its label in lower case ("in custody"), for "from ... to ..."."""
         choices = {StatusField.COURSE: CourseStatus, StatusField.CUSTODY: CustodyStatus}
         status = choices.get(self.field)
-        return str(status(value).label).lower() if status and value in status.values else value
+        return in_sentence(status(value).label) if status and value in status.values else value
 
     @property
     def from_status_label(self) -> str:

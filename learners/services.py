@@ -14,6 +14,7 @@ from accounts.access import Capability, access_for
 from accounts.models import Prison, Role, User
 from audit.actions import Action
 from audit.services import audit_record
+from code4000.plain_words import in_sentence
 from learners import events
 from learners.models import (
     COURSE_TRANSITIONS,
@@ -157,7 +158,7 @@ def learner_status_move(
     if to not in transitions.get(current, frozenset()):
         raise TransitionRefused(
             f"{StatusField(field).label} cannot change from "
-            f"{choices(current).label.lower()} to {choices(to).label.lower()}."
+            f"{in_sentence(choices(current).label)} to {in_sentence(choices(to).label)}."
         )
     setattr(learner, attribute, to)
     update = [attribute, "updated_at"]
@@ -178,8 +179,8 @@ def learner_status_move(
         kind=kind,
         summary=summary
         or (
-            f"{StatusField(field).label} changed from {choices(current).label.lower()} "
-            f"to {choices(to).label.lower()}"
+            f"{StatusField(field).label} changed from {in_sentence(choices(current).label)} "
+            f"to {in_sentence(choices(to).label)}"
         ),
         actor=actor,
         obj=change,

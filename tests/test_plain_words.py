@@ -291,3 +291,13 @@ def test_the_checks_let_dates_and_prison_numbers_be():
         "<h1>1-month follow-up</h1><p>Columns: <code>first_name</code></p></body></html>"
     )
     assert check_page(checks, "tutor", "/learners/2/reviews/12/", page) == []
+
+
+def test_a_label_inside_a_sentence_keeps_its_acronyms():
+    from code4000.plain_words import in_sentence
+
+    assert in_sentence("Finance and ID") == "finance and ID"
+    assert in_sentence("Share the resettlement plan with the prison's OMU") == (
+        "share the resettlement plan with the prison's OMU"
+    )
+    assert in_sentence("In custody") == "in custody"
