@@ -84,9 +84,80 @@ class Action(models.TextChoices):
     CASE_STUDY_EXPORT = "case_study.export", "Case study exported"
 
 
+# What is not a change to a learner's record: signing in, views, exports and the
+# configuration of the service. Stored under these dotted names; shown in these words.
+OTHER_ACTIONS: dict[str, str] = {
+    "auth.sign_in": "Signed in",
+    "auth.sign_out": "Signed out",
+    "auth.locked_out": "Locked out after failed sign-ins",
+    "auth.password_change": "Password changed",
+    "auth.password_reset": "Password reset",
+    "auth.two_factor": "Security code checked",
+    "auth.two_factor_enrol": "Authenticator app set up",
+    "auth.two_factor_reset": "Authenticator app reset",
+    "auth.backup_codes_regenerate": "New backup codes made",
+    "audit.view": "Audit trail viewed",
+    "audit.export": "Audit trail downloaded",
+    "learner.view": "Learner's record viewed",
+    "learner.import": "Learners imported",
+    "learner.import_check": "Import file checked",
+    "learner.progress_pdf": "Progress report downloaded",
+    "learners.caseload_csv": "Caseload downloaded",
+    "notifications.preferences_change": "Reminder settings changed",
+    "notifications.test_email": "Test email sent",
+    "notifications.withheld": "Reminder withheld",
+    "privacy.anonymise": "Record anonymised",
+    "privacy.data_request_log": "Data request logged",
+    "privacy.data_request_extend": "Data request deadline extended",
+    "privacy.data_request_close": "Data request closed",
+    "privacy.erase": "Record erased",
+    "privacy.erase_decline": "Erasure declined",
+    "privacy.erase_request": "Erasure requested",
+    "privacy.retention_run": "Old records removed under the retention rules",
+    "privacy.subject_access": "Subject access copy produced",
+    "report.dashboard.view": "Dashboard viewed",
+    "report.impact_csv": "Impact figures downloaded",
+    "report.partner.request": "Partner report requested",
+    "report.partner.generate": "Partner report produced",
+    "report.partner.regenerate": "Partner report produced again",
+    "report.partner.download": "Partner report downloaded",
+    "resettlement.page.view": "Resettlement page viewed",
+    "resettlement.shared_list.view": "Shared plans viewed",
+    "reviews.module.add": "Module added",
+    "reviews.module.update": "Module changed",
+    "reviews.module.retire": "Module retired",
+    "reviews.module.restore": "Module brought back",
+    "reviews.track.add": "Track added",
+    "reviews.track.update": "Track changed",
+    "configuration.prison.add": "Prison added",
+    "configuration.prison.update": "Prison's details changed",
+    "configuration.prison.close": "Prison closed",
+    "configuration.prison.reopen": "Prison reopened",
+    "configuration.region.add": "Region added",
+    "configuration.region.rename": "Region renamed",
+    "configuration.reminder_time.change": "Reminder time changed",
+    "configuration.staff.invite": "Staff member invited",
+    "configuration.staff.invitation_resend": "Invitation sent again",
+    "configuration.staff.update": "Staff member's details changed",
+    "configuration.staff.deactivate": "Staff member's account closed",
+    "configuration.staff.reactivate": "Staff member's account reopened",
+    "user.create": "User account created",
+    "user.update": "User account changed",
+    "user.prisons": "User's prisons changed",
+    "user.delete": "User account deleted",
+    "prison.create": "Prison created",
+    "prison.update": "Prison changed",
+    "prison.delete": "Prison deleted",
+    "region.create": "Region created",
+    "region.update": "Region changed",
+    "region.delete": "Region deleted",
+}
+
+
 def action_label(action: str) -> str:
-    """The plain words for a stored action name (the name itself if it is not a change)."""
+    """The plain words for a stored action name: a change's label, else the label of
+    a sign-in, view, export or configuration action, else the name itself."""
     try:
         return Action(action).label
     except ValueError:
-        return action
+        return OTHER_ACTIONS.get(action, action)

@@ -4,13 +4,7 @@ from django import forms
 
 from accounts.models import User
 from audit.models import Outcome
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None, format=None):
-        super().__init__({"class": "govuk-input govuk-input--width-10", **(attrs or {})}, format)
+from code4000.date_input import date_field
 
 
 class AuditFilterForm(forms.Form):
@@ -31,15 +25,19 @@ class AuditFilterForm(forms.Form):
     )
     action = forms.CharField(
         label="Action",
-        help_text="An action or the start of one, for example learner.view or auth.",
+        # The stored names are what this filter matches; shown as code, to be typed as it is.
+        help_text=(
+            "The stored name of an action or the start of one, for example "
+            "<code>learner.view</code> or <code>auth.</code> for every sign-in action"
+        ),
         required=False,
         max_length=80,
     )
     outcome = forms.ChoiceField(
         label="Outcome", choices=[("", "Any"), *Outcome.choices], required=False
     )
-    date_from = forms.DateField(label="From", required=False, widget=DateInput)
-    date_to = forms.DateField(label="To", required=False, widget=DateInput)
+    date_from = date_field("From", required=False)
+    date_to = date_field("To", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,5 +1,6 @@
 """The one way to write to the audit trail."""
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -63,7 +64,7 @@ def audit_parameters(form: forms.Form) -> dict[str, Any]:
             detail[name] = str(value)
         elif isinstance(field, forms.BooleanField):
             detail[name] = True
-        elif isinstance(field, forms.DateField | forms.DateTimeField):
+        elif isinstance(value, dt.date):  # a DateField, or the day-month-year date input
             detail[name] = value.isoformat()
         elif isinstance(field, forms.IntegerField):
             detail[name] = int(value)

@@ -9,6 +9,7 @@ from django import forms
 
 from accounts.models import Prison
 from accounts.selectors import prisons_for_user, tutors_for_user
+from code4000.date_input import DateInputField, date_field
 from learners.imports import MAX_BYTES, MalformedFile, import_decode, import_file_errors
 from learners.models import (
     COURSE_TRANSITIONS,
@@ -25,26 +26,8 @@ from learners.models import (
 from learners.selectors import CASELOAD_SORTS
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(
-            {"class": "govuk-input govuk-input--width-10", **(attrs or {})}, format="%Y-%m-%d"
-        )
-
-
-def _date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=DateInput(),
-        help_text=help_text,
-        error_messages={
-            "required": f"Enter the {label[0].lower()}{label[1:]}",
-            "invalid": f"{label} must be a real date",
-        },
-    )
+def _date_field(label: str, *, required: bool = True, help_text: str = "") -> DateInputField:
+    return date_field(label, required=required, help_text=help_text)
 
 
 def _helper(*layout) -> FormHelper:
@@ -72,6 +55,10 @@ class EnrolmentForm(forms.ModelForm):
         label="This is a different person: enrol anyway",
         required=False,
     )
+    date_of_birth = date_field("Date of birth", past=True)
+    joined_on = _date_field("Date joined the course")
+    earliest_release_on = _date_field("Earliest release date", required=False)
+    expected_release_on = _date_field("Expected release date", required=False)
 
     class Meta:
         model = Learner
@@ -103,10 +90,6 @@ class EnrolmentForm(forms.ModelForm):
     def __init__(self, *args, user, show_different_person: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["date_of_birth"] = _date_field("Date of birth")
-        self.fields["joined_on"] = _date_field("Date joined the course")
-        self.fields["earliest_release_on"] = _date_field("Earliest release date", required=False)
-        self.fields["expected_release_on"] = _date_field("Expected release date", required=False)
         self.fields["prison"] = PrisonChoiceField(
             # A closed prison takes no new learners.
             queryset=prisons_for_user(user).filter(is_active=True).order_by("name"),

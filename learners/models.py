@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Prison
 from audit.late_entries import is_late
+from code4000.plain_words import in_sentence
 from learners.restricted import RestrictedQuerySet, WhollyRestrictedQuerySet
 
 PRISON_NUMBER_PATTERN = r"^[A-Z][0-9]{4}[A-Z]{2}$"
@@ -278,7 +279,21 @@ class StatusChange(models.Model):
         ordering = ["-changed_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_field_display()}: {self.from_status} to {self.to_status}"
+        return f"{self.get_field_display()}: {self.from_status_label} to {self.to_status_label}"
+
+    def _status_label(self, value: str) -> str:
+        """A status as its label in lower case ("in custody"), for "from ... to ..."."""
+        choices = {StatusField.COURSE: CourseStatus, StatusField.CUSTODY: CustodyStatus}
+        status = choices.get(self.field)
+        return in_sentence(status(value).label) if status and value in status.values else value
+
+    @property
+    def from_status_label(self) -> str:
+        return self._status_label(self.from_status)
+
+    @property
+    def to_status_label(self) -> str:
+        return self._status_label(self.to_status)
 
 
 class ConsentKind(models.TextChoices):

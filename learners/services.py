@@ -15,6 +15,7 @@ from accounts.models import Prison, Role, User
 from audit.actions import Action
 from audit.late_entries import happened_at
 from audit.services import audit_record
+from code4000.plain_words import in_sentence
 from learners import events
 from learners.models import (
     COURSE_TRANSITIONS,
@@ -165,7 +166,7 @@ def learner_status_move(
     if to not in transitions.get(current, frozenset()):
         raise TransitionRefused(
             f"{StatusField(field).label} cannot change from "
-            f"{choices(current).label.lower()} to {choices(to).label.lower()}."
+            f"{in_sentence(choices(current).label)} to {in_sentence(choices(to).label)}."
         )
     setattr(learner, attribute, to)
     update = [attribute, "updated_at"]
@@ -186,8 +187,8 @@ def learner_status_move(
         kind=kind,
         summary=summary
         or (
-            f"{StatusField(field).label} changed from {choices(current).label.lower()} "
-            f"to {choices(to).label.lower()}"
+            f"{StatusField(field).label} changed from {in_sentence(choices(current).label)} "
+            f"to {in_sentence(choices(to).label)}"
         ),
         actor=actor,
         obj=change,

@@ -5,7 +5,7 @@ from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
 from django.utils import timezone
 
-from learners.forms import DateInput
+from code4000.date_input import DateInputField, date_field
 from privacy.models import DATA_REQUEST_CLOSED, DataRequestKind, ErasureBasis
 
 
@@ -93,15 +93,8 @@ class ErasureDecisionForm(forms.Form):
         return cleaned
 
 
-def _date_field(label: str) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        widget=DateInput(),
-        error_messages={
-            "required": f"Enter the {label[0].lower()}{label[1:]}",
-            "invalid": f"{label} must be a real date",
-        },
-    )
+def _date_field(label: str) -> DateInputField:
+    return date_field(label)
 
 
 def _not_future(value: dt.date, label: str) -> dt.date:

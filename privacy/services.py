@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.access import Capability, access_for
 from accounts.models import Role
 from audit.database_roles import retention_function_installed
+from audit.labels import action_label, record_label
 from audit.models import AuditEvent
 from audit.services import audit_record
 from learners.imports import IMPORT_FILE_KEPT, import_previews_expired
@@ -50,7 +51,29 @@ def _value(row: models.Model, model_field: models.Field) -> Any:
         return value.name if value else ""
     if model_field.choices and value not in (None, ""):
         return {"value": value, "label": getattr(row, f"get_{model_field.name}_display")()}
+    named = getattr(row, f"{model_field.name}_label", None)
+    if isinstance(named, str) and value not in (None, ""):
+        # A code the model names itself (StatusChange.from_status_label).
+        return {"value": value, "label": named}
+    if model_field.name == "object_type" and value:
+        # A record type ("reviews.review") is shown by its name ("Review").
+        return {"value": value, "label": record_label(value)}
     return value
+
+
+def _records_by_kind(held: HeldRecords) -> dict[str, list[dict[str, Any]]]:
+    """Every kind of record held, headed in plain words ("Review pauses"); the
+    app's name is added only where two kinds would share a heading."""
+    by_model = held.by_model()
+    names = {label: str(rows[0]._meta.verbose_name_plural) for label, rows in by_model.items()}
+    shared = {name for name in names.values() if list(names.values()).count(name) > 1}
+    records = {}
+    for label, rows in by_model.items():
+        name = names[label]
+        if name in shared:
+            name = f"{name} ({rows[0]._meta.app_config.verbose_name})"
+        records[name[:1].upper() + name[1:]] = [_row(row) for row in rows]
+    return records
 
 
 def _row(row: models.Model) -> dict[str, Any]:
@@ -68,10 +91,7 @@ def subject_access_bundle(learner: Learner) -> dict[str, Any]:
     return {
         "produced_at": timezone.now(),
         "learner": _row(learner),
-        "records": {
-            f"{rows[0]._meta.verbose_name_plural} ({label})": [_row(row) for row in rows]
-            for label, rows in held.by_model().items()
-        },
+        "records": _records_by_kind(held),
         "links": [
             {"kind": str(relation.related_model._meta.verbose_name), "label": str(other)}
             for relation, other in held.links
@@ -81,7 +101,9 @@ def subject_access_bundle(learner: Learner) -> dict[str, Any]:
                 "when": event.occurred_at,
                 "who": event.actor_label,
                 "action": event.action,
+                "action_label": action_label(event.action),
                 "outcome": event.outcome,
+                "outcome_label": event.get_outcome_display(),
                 "record": f"{event.object_type} {event.object_id}".strip(),
             }
             for event in events

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.access import access_for
 from accounts.models import Prison
+from code4000.date_input import date_field
 from reports.models import JusticeDataLabResult, Partner
 
 LONGEST_PERIOD_DAYS = 366 * 10
@@ -21,24 +22,8 @@ def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
 class ReportParametersForm(forms.Form):
     """A period and a set of prisons, narrowed to the prisons the user covers."""
 
-    period_start = forms.DateField(
-        label="From",
-        # A date input takes only ISO dates: in the en-GB format it would show empty.
-        widget=forms.DateInput(
-            format="%Y-%m-%d",
-            attrs={"type": "date", "class": "govuk-input govuk-input--width-10"},
-        ),
-        error_messages={"required": "Enter the first day of the period"},
-    )
-    period_end = forms.DateField(
-        label="To",
-        # A date input takes only ISO dates: in the en-GB format it would show empty.
-        widget=forms.DateInput(
-            format="%Y-%m-%d",
-            attrs={"type": "date", "class": "govuk-input govuk-input--width-10"},
-        ),
-        error_messages={"required": "Enter the last day of the period"},
-    )
+    period_start = date_field("From", required_message="Enter the first day of the period")
+    period_end = date_field("To", required_message="Enter the last day of the period")
     prisons = forms.ModelMultipleChoiceField(
         label="Prisons",
         queryset=Prison.objects.none(),

@@ -7,6 +7,7 @@ from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
 from django.utils import timezone
 
+from code4000.date_input import DateInputField, date_field
 from learners.models import CourseStatus
 from resettlement.models import (
     UPDATE_STATUSES,
@@ -25,25 +26,8 @@ from resettlement.models import (
 )
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        attrs = {"class": "govuk-input govuk-input--width-10", **(attrs or {})}
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-def _date(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=DateInput(),
-        help_text=help_text,
-        error_messages={
-            "required": f"Enter the {label.lower()}",
-            "invalid": f"Enter the {label.lower()} as a real date",
-        },
-    )
+def _date(label: str, *, required: bool = True, help_text: str = "") -> DateInputField:
+    return date_field(label, required=required, help_text=help_text)
 
 
 def _required(field: forms.Field, message: str) -> forms.Field:

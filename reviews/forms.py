@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.selectors import staff_at_prisons
+from code4000.date_input import DateInputField, date_field
+from code4000.plain_words import in_sentence
 from reviews.models import (
     RESTRICTED_INTERVENTION_KINDS,
     Attendance,
@@ -26,25 +28,8 @@ from reviews.models import (
 PROGRESS_ROLES = (Role.TUTOR, Role.REGIONAL_MANAGER)
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        attrs = {"class": "govuk-input govuk-input--width-10", **(attrs or {})}
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-def _date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=DateInput(),
-        help_text=help_text,
-        error_messages={
-            "required": f"Enter the {label.lower()}",
-            "invalid": f"Enter the {label.lower()} as a real date, for example 27 3 2026",
-        },
-    )
+def _date_field(label: str, *, required: bool = True, help_text: str = "") -> DateInputField:
+    return date_field(label, required=required, help_text=help_text)
 
 
 def _not_future(value: dt.date | None, what: str) -> None:
@@ -62,12 +47,12 @@ def _helper(*layout) -> FormHelper:
 class ModuleChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Module) -> str:
         required = " (required)" if obj.required_for_graduation else ""
-        return f"{obj.track.name}: {obj.title}, {obj.get_level_display().lower()}{required}"
+        return f"{obj.track.name}: {obj.title}, {in_sentence(obj.get_level_display())}{required}"
 
 
 class StaffChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
-        return f"{obj.full_name} ({obj.get_role_display().lower()})"
+        return f"{obj.full_name} ({in_sentence(obj.get_role_display())})"
 
 
 class CompletionForm(forms.Form):
@@ -314,7 +299,7 @@ class ReviewForm(forms.Form):
         for skill in Skill:
             name = skill_field_name(skill.value)
             if cleaned.get(name) is None and name not in self.errors:
-                self.add_error(name, f"Rate the learner's confidence in {skill.label.lower()}")
+                self.add_error(name, f"Rate the learner's {in_sentence(skill.label)}")
         return cleaned
 
     def ratings(self) -> dict[str, int]:
@@ -356,9 +341,7 @@ class StartingSkillsForm(forms.Form):
                 choices=Confidence.choices,
                 coerce=int,
                 widget=forms.RadioSelect,
-                error_messages={
-                    "required": f"Rate the learner's confidence in {skill.label.lower()}"
-                },
+                error_messages={"required": f"Rate the learner's {in_sentence(skill.label)}"},
             )
         self.helper = _helper(
             Field("rated_on"),

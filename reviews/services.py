@@ -18,6 +18,7 @@ from accounts.models import Role
 from audit.actions import Action
 from audit.late_entries import happened_at
 from audit.services import audit_record
+from code4000.plain_words import in_sentence
 from learners import events
 from learners.models import (
     CourseStatus,
@@ -113,7 +114,7 @@ def graduation_exception_record(*, actor, learner: Learner, reason: str) -> None
     if learner.course_status != CourseStatus.ACTIVE:
         raise ValidationError(
             f"Only an active learner can graduate; {learner.display_name} is "
-            f"{learner.get_course_status_display().lower()}."
+            f"{in_sentence(learner.get_course_status_display())}."
         )
     learner_status_move(
         actor=actor,
@@ -287,7 +288,7 @@ def pause_start(
         action=Action.REVIEW_PAUSE_START,
         learner=learner,
         obj=pause,
-        summary=f"Reviews paused: {pause.get_reason_display().lower()}",
+        summary=f"Reviews paused: {in_sentence(pause.get_reason_display())}",
         kind=TimelineKind.PAUSE,
         occurred_at=happened_at(started_on),
         restricted=reason == "health",
@@ -484,7 +485,7 @@ def intervention_raise(
         action=Action.INTERVENTION_CREATE,
         learner=learner,
         obj=intervention,
-        summary=f"Intervention agreed: {intervention.get_kind_display().lower()}, "
+        summary=f"Intervention agreed: {in_sentence(intervention.get_kind_display())}, "
         f"owned by {owner.full_name}",
         kind=TimelineKind.INTERVENTION,
         restricted=intervention.restricted,
@@ -519,8 +520,8 @@ def intervention_update(
         timeline_record(
             learner=intervention.learner,
             kind=TimelineKind.INTERVENTION,
-            summary=f"Intervention {intervention.get_status_display().lower()}: "
-            f"{intervention.get_kind_display().lower()}",
+            summary=f"Intervention {in_sentence(intervention.get_status_display())}: "
+            f"{in_sentence(intervention.get_kind_display())}",
             actor=actor,
             obj=intervention,
             restricted=intervention.restricted,

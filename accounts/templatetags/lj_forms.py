@@ -2,6 +2,8 @@
 
 from django import forms, template
 
+from code4000.plain_words import in_sentence as _in_sentence
+
 register = template.Library()
 
 
@@ -49,3 +51,9 @@ def form_errors(forms_or_form) -> list[tuple[str, str]]:
 def page_title(title: str, form=None) -> str:
     """Prefix the page title with 'Error: ' when the form has errors."""
     return f"Error: {title}" if form is not None and form.errors else title
+
+
+@register.filter
+def in_sentence(label) -> str:
+    """A choice's label inside a sentence, acronyms kept (code4000.plain_words)."""
+    return _in_sentence(label)

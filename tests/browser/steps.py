@@ -101,6 +101,14 @@ def sign_out(page: Page) -> None:
     expect(page.get_by_test_id("signed-in-user")).to_have_count(0)
 
 
+def fill_date(scope, legend: str, when) -> None:
+    """Type a date into the GOV.UK date input named `legend` (day, month, year boxes)."""
+    group = scope.get_by_role("group", name=legend, exact=True)
+    group.get_by_label("Day", exact=True).fill(str(when.day))
+    group.get_by_label("Month", exact=True).fill(str(when.month))
+    group.get_by_label("Year", exact=True).fill(str(when.year))
+
+
 def screenshot(page: Page, folder: Path, name: str) -> None:
     """Keep a picture of the page for a person to look at (test-artifacts/browser/)."""
     page.wait_for_load_state("load")

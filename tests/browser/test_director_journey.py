@@ -12,6 +12,7 @@ then finishing by itself (static/js/progress.js) without the person reloading.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -24,7 +25,7 @@ from audit.models import AuditEvent
 from code4000.celery import app
 from reports.models import Partner, ReportRun, RunStatus
 from tests.browser.checks import assert_page_passes
-from tests.browser.steps import screenshot, sign_in, sign_out
+from tests.browser.steps import fill_date, screenshot, sign_in, sign_out
 from tests.reports.world import build_hand_built_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.celery, pytest.mark.django_db(transaction=True)]
@@ -64,8 +65,8 @@ def test_director_makes_and_downloads_a_partner_report(
     page.get_by_role("link", name="Reports", exact=True).click()
     expect(heading).to_have_text("Programme figures")
     assert_page_passes(page)
-    page.get_by_label("From", exact=True).fill("2025-01-01")
-    page.get_by_label("To", exact=True).fill("2025-12-31")
+    fill_date(page, "From", dt.date(2025, 1, 1))
+    fill_date(page, "To", dt.date(2025, 12, 31))
     page.get_by_label("HMP Humber").check()
     page.get_by_label("HMP Risley").uncheck()
     page.get_by_role("button", name="Show figures").click()
@@ -96,8 +97,8 @@ def test_director_makes_and_downloads_a_partner_report(
     expect(heading).to_have_text("Partner reports")
     expect(page.get_by_text("No partner report has been made yet.")).to_be_visible()
     page.get_by_label("Partner").select_option(label=PARTNER.label)
-    page.get_by_label("From", exact=True).fill("2025-12-31")
-    page.get_by_label("To", exact=True).fill("2025-01-01")
+    fill_date(page, "From", dt.date(2025, 12, 31))
+    fill_date(page, "To", dt.date(2025, 1, 1))
     page.get_by_label("HMP Humber").check()
     page.get_by_label("HMP Risley").uncheck()
     page.get_by_role("button", name="Make the report").click()
@@ -108,10 +109,10 @@ def test_director_makes_and_downloads_a_partner_report(
     assert not ReportRun.objects.exists()
 
     app.control.purge()  # nothing left on this Redis db by an earlier run
-    page.get_by_label("From", exact=True).fill("2025-01-01")
-    page.get_by_label("To", exact=True).fill("2025-12-31")
+    fill_date(page, "From", dt.date(2025, 1, 1))
+    fill_date(page, "To", dt.date(2025, 12, 31))
     page.get_by_role("button", name="Make the report").click()
-    expect(heading).to_have_text(f"Report for the {PARTNER.label}")
+    expect(heading).to_have_text(f"{PARTNER.label} report")
     progress = page.get_by_role("status")
     expect(progress).to_contain_text("Progress: 0% (queued)")
     expect(progress.get_by_label("Progress: 0% (queued)")).to_have_js_property("value", 0)

@@ -41,7 +41,7 @@ from resettlement.selectors import pathway_for_learner
 from reviews.models import ModuleCompletion, Review, ReviewStatus, Skill
 from reviews.schedule import REVIEW_INTERVAL
 from tests.browser.checks import assert_page_passes
-from tests.browser.steps import screenshot, sign_in, sign_out
+from tests.browser.steps import fill_date, screenshot, sign_in, sign_out
 from tests.reviews.factories import ModuleFactory, TrackFactory
 from tests.routes import Who
 
@@ -257,9 +257,9 @@ def test_regional_manager_enrols_a_learner_and_runs_the_intake(browser_page, liv
     # A mistake: the last name is left out.
     page.get_by_label("Prison number").fill("a7788zt")
     page.get_by_label("First name").fill("Jordan")
-    page.get_by_label("Date of birth").fill("1994-03-02")
+    fill_date(page, "Date of birth", dt.date(1994, 3, 2))
     page.get_by_label("Prison", exact=True).select_option(label=live_world.prison.name)
-    page.get_by_label("Date joined the course").fill(today.isoformat())
+    fill_date(page, "Date joined the course", today)
     page.get_by_label("Tutor (optional)").select_option(label="Tom Tutor")
     page.get_by_role("button", name="Enrol learner").click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()
@@ -290,8 +290,8 @@ def test_regional_manager_enrols_a_learner_and_runs_the_intake(browser_page, liv
     expect(page.locator(".govuk-error-summary")).to_be_focused()
     assert page.title().startswith("Error: Date of the interview")
     walk.see("intake-1-error")
-    assert walk.follow_error_summary("Enter the date of the interview") == "id_held_on"
-    page.get_by_label("Date of the interview").fill(today.isoformat())
+    assert walk.follow_error_summary("Enter the date of the interview") == "id_held_on_0"
+    fill_date(page, "Date of the interview", today)
     page.get_by_role("button", name="Save and continue").click()
 
     expect(heading(page)).to_have_text("Education, work and coding")
@@ -322,7 +322,7 @@ def test_regional_manager_enrols_a_learner_and_runs_the_intake(browser_page, liv
     walk.see("intake-8-goals")
     goal = page.get_by_role("group", name="Goal 1", exact=True)
     goal.get_by_label("Goal", exact=True).fill("Publish a personal website")
-    goal.get_by_label("Target date").fill((today + dt.timedelta(weeks=12)).isoformat())
+    fill_date(goal, "Target date", today + dt.timedelta(weeks=12))
     page.get_by_role("button", name="Save and continue").click()
 
     expect(heading(page)).to_have_text("Consents")
@@ -333,7 +333,9 @@ def test_regional_manager_enrols_a_learner_and_runs_the_intake(browser_page, liv
         "Enter the date consent was given to share the resettlement plan with the prison's OMU"
     )
     walk.see("intake-9-error")
-    page.get_by_label("Date consent given to share the resettlement plan").fill(today.isoformat())
+    fill_date(
+        page, "Date consent given to share the resettlement plan with the prison's OMU", today
+    )
     page.get_by_role("button", name="Save and continue").click()
 
     # Check your answers, change one, and save. Nothing is recorded before this.
@@ -434,7 +436,7 @@ def test_tutor_records_completions_and_a_review_from_the_work_queue(
     walk.see("review")
 
     # A mistake: completing the review without the attendance.
-    page.get_by_label("Date held").fill(today.isoformat())
+    fill_date(page, "Date held", today)
     page.get_by_label("Who took part").fill(f"{learner.display_name}, {tutor.full_name}")
     page.get_by_label("Progress since the last review").fill(
         "Finished the first web module and helped a classmate."
@@ -580,7 +582,7 @@ def test_regional_manager_releases_one_learner_and_transfers_another(
     walk.see("release-form")
 
     # A mistake: no release area.
-    page.get_by_label("Release date").fill(today.isoformat())
+    fill_date(page, "Release date", today)
     page.get_by_label("Licence").check()
     page.get_by_role("button", name="Record release").click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()
@@ -603,7 +605,7 @@ def test_regional_manager_releases_one_learner_and_transfers_another(
     expect(heading(page)).to_have_text("Transfer to another prison")
     walk.see("transfer")
     page.get_by_label("Prison the learner moved to").select_option(label=live_world.prison.name)
-    page.get_by_label("Date of transfer").fill(today.isoformat())
+    fill_date(page, "Date of transfer", today)
     page.get_by_label("Reason for the transfer").fill("Closer to family")
     page.get_by_role("button", name="Record transfer").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text(

@@ -75,11 +75,13 @@ def test_a_run_handed_over_but_not_started_says_so(client, director, prison):
 
 
 def test_the_form_shows_its_default_dates_in_a_form_a_date_input_accepts(client, director):
+    """The default period fills the day, month and year boxes (the GOV.UK date input)."""
     client.force_login(director)
     page = client.get(reverse("reports:partner_list")).content.decode()
     start, end = default_period()
-    assert f'value="{start.isoformat()}"' in page
-    assert f'value="{end.isoformat()}"' in page
+    for name, day in (("period_start", start), ("period_end", end)):
+        for box, part in enumerate((day.day, day.month, day.year)):
+            assert f'name="{name}_{box}" value="{part}"' in page
 
 
 def test_submitting_without_dates_uses_the_offered_period(client, director, prison, broker_down):

@@ -223,7 +223,7 @@ def test_action_form_errors(client, regional_manager, plan):
     page = response.content.decode()
     assert "Enter what needs to happen" in page
     assert "Select the organisation that owns the action" in page
-    assert "Enter the due date as a real date" in page
+    assert "Due date must be a real date, for example 27 3 2026" in page
 
 
 def test_action_update_date_cannot_be_in_the_future(client, regional_manager, prison_action):

@@ -218,7 +218,7 @@ def test_completing_a_review_checks_every_answer(client, tutor, active_learner):
     html = response.content.decode()
     assert "Give the reason for an amber or red judgement" in html
     assert "Choose the learner&#x27;s attendance" in html
-    assert "Rate the learner&#x27;s confidence in teamwork" in html
+    assert "Rate the learner&#x27;s teamwork" in html
     review.refresh_from_db()
     assert (review.status, review.version) == ("draft", 1)
 
@@ -375,7 +375,7 @@ def test_starting_skill_ratings(client, tutor, active_learner):
     data = {f"skill_{skill.value}": "2" for skill in Skill}
     missing = client.post(url, {**data, "skill_planning": "", "rated_on": iso(TODAY())})
     assert missing.status_code == 400
-    assert "Rate the learner&#x27;s confidence in planning" in missing.content.decode()
+    assert "Rate the learner&#x27;s planning" in missing.content.decode()
     assert not SkillRating.objects.exists()
     assert client.post(url, {**data, "rated_on": iso(TODAY())}).status_code == 302
     assert SkillRating.objects.filter(learner=active_learner, review=None).count() == 10
