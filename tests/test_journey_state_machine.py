@@ -54,6 +54,9 @@ from learners.services import (
 from notifications import sweep
 from notifications.models import Notification
 from notifications.services import reminders_run
+from reports.figures import impact_figures
+from reports.figures_store import figures_refresh_stale, impact_figures_stored
+from reports.models import FiguresStale, PrisonFigures
 from resettlement.models import FollowUp, OutcomeKind, OutcomeSource, Release
 from resettlement.services import custody_return, follow_up_record, release_record
 from reviews import services as reviews
@@ -348,6 +351,10 @@ class Journey(RuleBasedStateMachine):
     def sweep_runs(self):
         reminders_run()
 
+    @rule()
+    def dashboard_figures_refresh_runs(self):
+        figures_refresh_stale()
+
     # Invariants: after every step
 
     @invariant()
@@ -395,6 +402,19 @@ class Journey(RuleBasedStateMachine):
             learner_ref=self.learner.pk, action="learner.graduation_exception"
         ).exists()
         assert done == required.count() or exception
+
+    @invariant()
+    def dashboard_figures_stored_equal_the_live_ones(self):
+        """A prison whose stored figures are not marked stale holds exactly the live
+        figures (every change marked its prison); and a read, which refreshes the
+        stale ones first, always shows the live figures."""
+        period = {"period_start": dt.date(2025, 1, 1), "period_end": self.today()}
+        for prison in self.staff.prisons:
+            live = impact_figures(prisons=[prison], **period)
+            computed = PrisonFigures.objects.filter(prison=prison).exists()
+            if computed and not FiguresStale.objects.filter(prison=prison).exists():
+                assert impact_figures_stored(prisons=[prison], refresh=False, **period) == live
+            assert impact_figures_stored(prisons=[prison], **period) == live
 
     @invariant()
     def nobody_without_access_owns_an_open_intervention(self):
