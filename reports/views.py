@@ -29,7 +29,7 @@ from reports.selectors import (
     run_background_state,
 )
 from reports.services import (
-    figures_for_screen,
+    dashboard_figures,
     figures_release,
     partner_report_regenerate,
     partner_report_request,
@@ -76,12 +76,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     figures = charts = None
     if form.is_valid():
         data = form.cleaned_data
-        figures = figures_for_screen(
-            impact_figures(
-                period_start=data["period_start"],
-                period_end=data["period_end"],
-                prisons=data["prisons"],
-            ),
+        figures = dashboard_figures(
+            period_start=data["period_start"],
+            period_end=data["period_end"],
+            prisons=data["prisons"],
             exact=exact,
         )
         charts = impact_charts(figures)

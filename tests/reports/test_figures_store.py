@@ -157,3 +157,67 @@ def test_a_real_worker_refreshes_the_stale_prisons(prison):
     }
     assert PrisonFigures.objects.get(prison=prison).version == state.version
     assert PrisonDayFigure.objects.get(prison=prison, measure="starters").value == 1
+
+
+# -- the dashboard's figures, kept in the cache per parameters and data version
+
+
+def dashboard(prisons, *, exact=False):
+    from reports.services import dashboard_figures
+
+    return dashboard_figures(
+        period_start=PERIOD[0], period_end=PERIOD[1], prisons=prisons, exact=exact
+    )
+
+
+def fresh(prisons, *, exact=False):
+    from reports.services import figures_for_screen
+
+    live = impact_figures(period_start=PERIOD[0], period_end=PERIOD[1], prisons=prisons)
+    return figures_for_screen(live, exact=exact)
+
+
+def test_the_dashboard_keeps_its_figures_until_the_data_changes(
+    hand_world, prison, django_assert_max_num_queries
+):
+    first = dashboard([prison])
+    assert first == fresh([prison])
+    # Asked again with nothing changed: the kept result, without the guard's reads.
+    with django_assert_max_num_queries(3):
+        again = dashboard([prison])
+    assert again == first
+    # Five more starters: the kept result is not reused.
+    LearnerFactory.create_batch(5, prison=prison, joined_on=dt.date(2025, 6, 1))
+    changed = dashboard([prison])
+    assert changed == fresh([prison])
+    assert changed.row("new_starters").value.number != first.row("new_starters").value.number
+    # The exact figures are kept apart from the released ones.
+    assert dashboard([prison], exact=True) == fresh([prison], exact=True)
+    assert dashboard([prison], exact=True).exact and not dashboard([prison]).exact
+
+
+def test_a_new_release_is_never_answered_from_the_cache(hand_world, prison, director):
+    from django.core.cache import cache
+
+    from reports.models import PublishedKind
+    from reports.services import _dashboard_cache_key, figures_release
+
+    dashboard([prison])
+    current = figures_current([prison.pk])
+    key = _dashboard_cache_key(
+        exact=False, period_start=PERIOD[0], period_end=PERIOD[1], prisons=[prison], current=current
+    )
+    # Mark what is kept, to see whether a later read takes it.
+    cache.set(key, "kept before the release")
+    assert dashboard([prison]) == "kept before the release"
+    figures_release(
+        figures=impact_figures(
+            period_start=dt.date(2025, 1, 1), period_end=dt.date(2025, 6, 30), prisons=[prison]
+        ),
+        kind=PublishedKind.IMPACT_CSV,
+        actor=director,
+    )
+    after = dashboard([prison])
+    # Checked again against the new release, exactly as if nothing were kept.
+    assert after != "kept before the release"
+    assert after == fresh([prison])
