@@ -216,6 +216,37 @@ def _prison_counter(prison_id: int) -> tuple[Counter, int]:
     return counter, active
 
 
+def _write_changes(prison_id: int, counter: Counter) -> bool:
+    """Bring the stored rows of one prison to `counter`, writing only the rows
+    that differ (a change to one learner moves a few rows of thousands).
+    Returns whether anything changed."""
+    wanted = {key: value for key, value in counter.items() if value}
+    stored = {
+        (measure, day): (pk, value)
+        for pk, measure, day, value in PrisonDayFigure.objects.filter(
+            prison_id=prison_id
+        ).values_list("pk", "measure", "day", "value")
+    }
+    gone = [pk for key, (pk, _value) in stored.items() if key not in wanted]
+    moved = [
+        PrisonDayFigure(pk=stored[key][0], value=value)
+        for key, value in wanted.items()
+        if key in stored and stored[key][1] != value
+    ]
+    new = [
+        PrisonDayFigure(prison_id=prison_id, measure=measure, day=day, value=value)
+        for (measure, day), value in sorted(wanted.items())
+        if (measure, day) not in stored
+    ]
+    if gone:
+        PrisonDayFigure.objects.filter(pk__in=gone).delete()
+    if moved:
+        PrisonDayFigure.objects.bulk_update(moved, ["value"], batch_size=1000)
+    if new:
+        PrisonDayFigure.objects.bulk_create(new, batch_size=2000)
+    return bool(gone or moved or new)
+
+
 def figures_refresh(prison_ids: Iterable[int]) -> int:
     """Work the stored figures of these prisons out again from their records (each
     in a transaction of its own unless the caller holds one). Returns how many
@@ -231,21 +262,16 @@ def figures_refresh(prison_ids: Iterable[int]) -> int:
                 "last"
             ]
             counter, active = _prison_counter(prison_id)
-            PrisonDayFigure.objects.filter(prison_id=prison_id).delete()
-            PrisonDayFigure.objects.bulk_create(
-                [
-                    PrisonDayFigure(prison_id=prison_id, day=day, measure=measure, value=value)
-                    for (measure, day), value in sorted(counter.items())
-                    if value
-                ],
-                batch_size=2000,
-            )
+            changed = _write_changes(prison_id, counter) or state.active != active
             if covered is not None:
                 FiguresStale.objects.filter(prison_id=prison_id, pk__lte=covered).delete()
-            state.version += 1
-            state.active = active
-            state.refreshed_at = timezone.now()
-            state.save()
+            if changed or state.refreshed_at is None:
+                # A new version only when a figure moved: the kept dashboard
+                # results of an unchanged prison stay good.
+                state.version += 1
+                state.active = active
+                state.refreshed_at = timezone.now()
+                state.save()
             done += 1
     return done
 
