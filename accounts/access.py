@@ -154,7 +154,14 @@ def access_for(user) -> Access:
         return cached
     role = user.role
     all_prisons = role in ROLES_SEEING_EVERY_PRISON
-    prison_ids: Iterable[int] = () if all_prisons else user.prisons.values_list("pk", flat=True)
+    if all_prisons:
+        prison_ids: Iterable[int] = ()
+    else:
+        # Brought with the user by the sign-in backend (accounts.backends) on
+        # every request; one query otherwise.
+        prison_ids = getattr(user, "signed_in_prison_ids", None)
+        if prison_ids is None:
+            prison_ids = user.prisons.values_list("pk", flat=True)
     access = Access(
         user_id=user.pk,
         role=role,
@@ -170,3 +177,5 @@ def forget_access(user) -> None:
     """Drop the cached gate, after a change to the user's role or prisons."""
     if hasattr(user, "_learner_journey_access"):
         del user._learner_journey_access
+    if hasattr(user, "signed_in_prison_ids"):  # as loaded at the start of the request
+        del user.signed_in_prison_ids

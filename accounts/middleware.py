@@ -1,3 +1,4 @@
+import functools
 import time
 
 from django.conf import settings
@@ -7,6 +8,10 @@ from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import resolve_url
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.functional import SimpleLazyObject
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware
+from django_otp.models import Device
 
 from accounts.kept_answers import keep_answers
 
@@ -97,3 +102,30 @@ class TwoFactorRequiredMiddleware:
         if has_confirmed_device(user):
             target = "accounts:two_factor"
         return redirect_to_login(request.get_full_path(), resolve_url(target))
+
+
+class OTPDeviceMiddleware(OTPMiddleware):
+    """django-otp's middleware, checking the session's second-factor device
+    against the confirmed devices the sign-in backend (accounts.backends) loaded
+    with the user, instead of a query of its own on every request. The check is
+    the same: the device must belong to the user and be confirmed, or the user is
+    not verified and the session forgets it. The device row itself is loaded only
+    if a page uses it."""
+
+    def _verify_user_sync(self, request, user):
+        confirmed = getattr(user, "confirmed_device_ids", None)
+        if confirmed is None or not user.is_authenticated:
+            return super()._verify_user_sync(request, user)
+        self._init_user_fields(user)
+        persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
+        device = None
+        if persistent_id:
+            persistent_id = self._normalize_persistent_id(persistent_id)
+            if persistent_id in confirmed:
+                device = SimpleLazyObject(
+                    functools.partial(Device.from_persistent_id, persistent_id)
+                )
+        if device is None and DEVICE_ID_SESSION_KEY in request.session:
+            del request.session[DEVICE_ID_SESSION_KEY]
+        user.otp_device = device
+        return user

@@ -7,6 +7,7 @@ work has waited more than five minutes. Either makes `status` "degraded: ...".""
 
 import datetime as dt
 import logging
+import threading
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -30,18 +31,53 @@ def database_answers() -> bool:
         return False
 
 
+# One broker connection per process, kept between requests (opening one took a
+# TCP connect and a handshake on every /healthz). The lock keeps threads of one
+# process from using it at once; a connection that fails is dropped, so the next
+# request opens a new one.
+_broker_lock = threading.Lock()
+_broker: tuple[str, Connection] | None = None
+
+
+def _broker_drop() -> None:
+    global _broker
+    if _broker is not None:
+        try:
+            _broker[1].release()
+        except Exception:
+            logger.debug("Health check: closing the broker connection failed", exc_info=True)
+    _broker = None
+
+
+def _broker_connection() -> Connection:
+    """The kept connection to the configured broker (a new one if the URL changed)."""
+    global _broker
+    url = settings.CELERY_BROKER_URL
+    if _broker is None or _broker[0] != url:
+        _broker_drop()
+        transport_options = dict(settings.CELERY_BROKER_TRANSPORT_OPTIONS)
+        if url.startswith(("redis://", "rediss://")):
+            # A kept socket must not hang a check on a broker that stopped answering.
+            transport_options |= {"socket_timeout": 2, "socket_connect_timeout": 2}
+        _broker = (url, Connection(url, connect_timeout=2, transport_options=transport_options))
+    return _broker[1]
+
+
 def broker_answers() -> bool:
-    try:
-        with Connection(
-            settings.CELERY_BROKER_URL,
-            connect_timeout=2,
-            transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS,
-        ) as broker:
+    """The broker answers now: the kept connection is (re)connected if need be,
+    then asked to PING (Redis) so a connection the broker has dropped is noticed."""
+    with _broker_lock:
+        try:
+            broker = _broker_connection()
             broker.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
-        return True
-    except Exception:
-        logger.warning("Health check: the broker did not answer", exc_info=True)
-        return False
+            client = getattr(broker.default_channel, "client", None)
+            if client is not None and hasattr(client, "ping"):
+                client.ping()
+            return True
+        except Exception:
+            logger.warning("Health check: the broker did not answer", exc_info=True)
+            _broker_drop()
+            return False
 
 
 SWEEP_EXPECTED_EVERY = dt.timedelta(days=1, hours=1)

@@ -10,6 +10,9 @@ SCHEDULE = [
     ("Daily reminder digests", "notifications.send_daily_digests", ("0", "7", "*")),
     ("Weekly regional manager digest", "notifications.send_weekly_digests", ("30", "7", "1")),
     ("Send waiting broker work (outbox)", "notifications.relay_outbox", 60),
+    # The directors' dashboard figures (reports/figures_store.py).
+    ("Refresh changed dashboard figures", "reports.refresh_stale_figures", 60),
+    ("Refresh every prison's dashboard figures", "reports.refresh_all_figures", ("30", "2", "*")),
 ]
 TIMEZONE = "Europe/London"
 

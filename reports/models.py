@@ -263,3 +263,55 @@ class JusticeDataLabResult(models.Model):
     @property
     def difference(self):
         return self.measured_rate - self.comparison_rate
+
+
+class PrisonFigures(models.Model):
+    """The directors' dashboard figures of one prison, kept precomputed
+    (reports/figures_store.py): when they were last worked out, a version that
+    moves on every refresh (the key of the released figures kept in the cache),
+    and the one figure of "now" (active learners)."""
+
+    prison = models.OneToOneField(
+        "accounts.Prison", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    version = models.PositiveBigIntegerField(default=0)
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+    active = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Figures of prison {self.prison_id}, version {self.version}"
+
+
+class PrisonDayFigure(models.Model):
+    """One measure of one prison on one day (reports/figures_store.py says which):
+    a count of what happened that day, or for figures "as at the period's end" the
+    change that day (summed over every day up to the end)."""
+
+    prison = models.ForeignKey(
+        "accounts.Prison", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    day = models.DateField()
+    measure = models.CharField(max_length=60)
+    value = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["prison", "day", "measure"], name="prison_day_figure_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} at prison {self.prison_id} on {self.day}: {self.value}"
+
+
+class FiguresStale(models.Model):
+    """A prison whose records changed since its figures were worked out. Rows are
+    only ever added (by the change) and deleted (by the refresh that covers them),
+    so marking never waits on another transaction."""
+
+    prison = models.ForeignKey("accounts.Prison", on_delete=models.CASCADE, related_name="+")
+    marked_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Prison {self.prison_id} changed at {self.marked_at}"

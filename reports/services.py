@@ -5,14 +5,18 @@ and export."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import logging
 from collections import defaultdict
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from accounts.access import Capability, access_for
@@ -23,6 +27,7 @@ from learners.timeline import change_record
 from reports.case_study_text import Finding, draft_text, identifier_terms, identifiers_in
 from reports.disclosure import FiguresShown, Published, figures_shown
 from reports.figures import ImpactFigures, impact_figures
+from reports.figures_store import figures_current, impact_figures_stored
 from reports.impact_charts import impact_charts
 from reports.models import (
     CaseStudy,
@@ -151,6 +156,62 @@ def earlier_releases(prison_ids) -> list[Published]:
                 grown = True
     rows = PublishedTable.objects.filter(pk__in=tables).values_list("cells", flat=True)
     return [Published.from_json(cell) for cells in rows for cell in cells]
+
+
+DASHBOARD_CACHE_SECONDS = 24 * 60 * 60
+
+
+def _dashboard_cache_key(*, exact: bool, period_start, period_end, prisons, current) -> str:
+    """Everything the figures shown depend on: the parameters, each prison's
+    figures version (it moves whenever the prison's records change) and name, and
+    for released figures the newest stored release (releases are only ever added,
+    and each may change what the guard withholds)."""
+    parts = {
+        "exact": exact,
+        "start": period_start.isoformat(),
+        "end": period_end.isoformat(),
+        "prisons": [[p.pk, p.name, *current.get(p.pk, ())[::2]] for p in prisons],
+    }
+    if not exact:
+        parts["released"] = PublishedTable.objects.aggregate(last=Max("pk"))["last"]
+    digest = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+    return f"reports:dashboard-figures:{digest}"
+
+
+def dashboard_figures(
+    *, period_start: dt.date, period_end: dt.date, prisons, exact: bool
+) -> FiguresShown:
+    """The dashboard's figures for `prisons` (already narrowed to the user's), from
+    the stored figures (reports/figures_store.py). The figures shown, and the
+    disclosure guard's work for released figures, are computed once per set of
+    parameters and data version and kept in the cache: a change to any of the
+    prisons' records, or a new release, gives a new key, so a kept result is never
+    shown for data it was not worked out from."""
+    prison_rows = sorted(prisons, key=lambda p: p.pk)
+    current = figures_current([p.pk for p in prison_rows])
+    key = _dashboard_cache_key(
+        exact=exact,
+        period_start=period_start,
+        period_end=period_end,
+        prisons=prison_rows,
+        current=current,
+    )
+    try:
+        kept = cache.get(key)
+    except Exception:  # the cache is a convenience: without it, work the figures out
+        logger.warning("Dashboard figures cache unavailable", exc_info=True)
+        kept = None
+    if kept is not None:
+        return kept
+    figures = impact_figures_stored(
+        period_start=period_start, period_end=period_end, prisons=prison_rows, refresh=False
+    )
+    shown = figures_for_screen(figures, exact=exact)
+    try:
+        cache.set(key, shown, DASHBOARD_CACHE_SECONDS)
+    except Exception:
+        logger.warning("Dashboard figures cache unavailable", exc_info=True)
+    return shown
 
 
 def figures_for_screen(figures: ImpactFigures, *, exact: bool) -> FiguresShown:

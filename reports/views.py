@@ -61,7 +61,7 @@ from reports.services import (
     CohortTooSmall,
     case_study_export_audit,
     case_study_findings,
-    figures_for_screen,
+    dashboard_figures,
     figures_release,
     has_case_study_consent,
     partner_report_regenerate,
@@ -111,12 +111,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     figures = charts = None
     if form.is_valid():
         data = form.cleaned_data
-        figures = figures_for_screen(
-            impact_figures(
-                period_start=data["period_start"],
-                period_end=data["period_end"],
-                prisons=data["prisons"],
-            ),
+        figures = dashboard_figures(
+            period_start=data["period_start"],
+            period_end=data["period_end"],
+            prisons=data["prisons"],
             exact=exact,
         )
         charts = impact_charts(figures)

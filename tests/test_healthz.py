@@ -30,6 +30,43 @@ def test_healthz_is_503_naming_the_broker_when_redis_is_down(client):
     assert response.json()["status"] == "unavailable: broker"
 
 
+def test_healthz_keeps_one_broker_connection_between_requests(client):
+    from code4000 import health
+
+    assert client.get(reverse("healthz")).json()["broker"] == "ok"
+    kept = health._broker[1]
+    pool = kept.default_channel.client.connection_pool
+    for _ in range(3):
+        assert client.get(reverse("healthz")).json()["broker"] == "ok"
+    assert health._broker[1] is kept
+    assert pool._created_connections == 1  # one socket to Redis, used by every check
+
+
+def test_healthz_reports_the_broker_down_after_a_kept_connection(client):
+    from code4000 import health
+
+    assert client.get(reverse("healthz")).json()["broker"] == "ok"
+    with override_settings(CELERY_BROKER_URL=NOWHERE):
+        response = client.get(reverse("healthz"))
+        assert response.status_code == 503
+        assert response.json()["broker"] == "unavailable"
+        assert health._broker is None  # dropped: the next check connects afresh
+    assert client.get(reverse("healthz")).json()["broker"] == "ok"
+
+
+def test_healthz_notices_a_kept_connection_the_broker_dropped(client, settings):
+    import redis
+
+    from code4000 import health
+
+    assert client.get(reverse("healthz")).json()["broker"] == "ok"
+    kept_id = health._broker[1].default_channel.client.client_id()
+    other = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    assert other.client_kill_filter(_id=kept_id) == 1
+    # The kept socket is dead: the check reconnects (Redis is up) and says so.
+    assert client.get(reverse("healthz")).json()["broker"] == "ok"
+
+
 def test_healthz_is_503_naming_the_database_when_it_fails(client, monkeypatch):
     from code4000 import health
 

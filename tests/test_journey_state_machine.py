@@ -58,7 +58,9 @@ from learners.services import (
 from notifications import sweep
 from notifications.models import Notification, NotificationKind
 from notifications.services import reminders_run
-from reports.models import CaseStudy, CaseStudyStatus
+from reports.figures import impact_figures
+from reports.figures_store import figures_refresh_stale, impact_figures_stored
+from reports.models import CaseStudy, CaseStudyStatus, FiguresStale, PrisonFigures
 from reports.services import case_study_start, has_case_study_consent
 from resettlement import self_reports
 from resettlement.models import FollowUp, OutcomeKind, OutcomeSource, Release, SelfReport
@@ -461,6 +463,10 @@ class Journey(RuleBasedStateMachine):
     def sweep_runs(self):
         reminders_run()
 
+    @rule()
+    def dashboard_figures_refresh_runs(self):
+        figures_refresh_stale()
+
     # Invariants: after every step
 
     @invariant()
@@ -559,6 +565,19 @@ class Journey(RuleBasedStateMachine):
         )
         if standing.exists():
             assert has_case_study_consent(self.learner)
+
+    @invariant()
+    def dashboard_figures_stored_equal_the_live_ones(self):
+        """A prison whose stored figures are not marked stale holds exactly the live
+        figures (every change marked its prison); and a read, which refreshes the
+        stale ones first, always shows the live figures."""
+        period = {"period_start": dt.date(2025, 1, 1), "period_end": self.today()}
+        for prison in self.staff.prisons:
+            live = impact_figures(prisons=[prison], **period)
+            computed = PrisonFigures.objects.filter(prison=prison).exists()
+            if computed and not FiguresStale.objects.filter(prison=prison).exists():
+                assert impact_figures_stored(prisons=[prison], refresh=False, **period) == live
+            assert impact_figures_stored(prisons=[prison], **period) == live
 
     @invariant()
     def nobody_without_access_owns_an_open_intervention(self):

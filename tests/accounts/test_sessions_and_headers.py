@@ -66,13 +66,41 @@ def test_a_page_within_a_minute_of_the_last_renewal_writes_no_session(tutor):
 def test_the_simplest_signed_in_page_makes_a_fixed_few_queries(
     tutor, django_assert_max_num_queries
 ):
-    """The floor of every page: the session, the user, the second factor's device,
-    the page's own row, the user's prisons and the header's unread count. No write."""
+    """The floor of every page: the session; the user with their prisons and
+    confirmed second-factor devices (one query, accounts.backends); the page's own
+    row; and the header's unread count. No write."""
     client = StaffClient()
     client.force_login(tutor)
     client.get(reverse("notifications:preferences"))  # the first page renews the session
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(4) as queries:
         assert client.get(reverse("notifications:preferences")).status_code == 200
+    assert not [q for q in queries if q["sql"].startswith('SELECT "otp_totp_totpdevice"')]
+
+
+@pytest.mark.parametrize("change", ["unconfirmed", "deleted", "another user's"])
+def test_a_session_whose_device_is_no_longer_good_is_not_verified(tutor, make_user, change):
+    """The second factor is still checked on every request, from the devices the
+    sign-in backend loads with the user."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from accounts.models import Role
+    from tests.otp import confirmed_device_for
+
+    client = StaffClient()
+    client.force_login(tutor)
+    assert client.get(reverse("notifications:preferences")).status_code == 200
+    device = confirmed_device_for(tutor)
+    if change == "unconfirmed":
+        type(device).objects.filter(pk=device.pk).update(confirmed=False)
+    elif change == "deleted":
+        device.delete()
+    else:
+        other = make_user(Role.TUTOR, [])
+        type(device).objects.filter(pk=device.pk).update(user=other)
+    response = client.get(reverse("notifications:preferences"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:two_factor"))
+    assert DEVICE_ID_SESSION_KEY not in client.session
 
 
 def test_a_session_ends_12_hours_after_sign_in_however_active(tutor):
