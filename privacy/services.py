@@ -14,6 +14,7 @@ from django.db import connection, models, transaction
 from django.db.models import Max
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.access import Capability, access_for
 from accounts.models import Role
@@ -42,6 +43,44 @@ logger = logging.getLogger(__name__)
 # Subject access ---------------------------------------------------------------
 
 
+def _choice_labels() -> dict[str, str]:
+    """Every choice value in the project and its label ("tech_work" -> "Work in
+    tech"), so answers kept as JSON read in words like the rest of the copy."""
+    labels: dict[str, str] = {}
+    pending = list(models.TextChoices.__subclasses__())
+    while pending:
+        choices = pending.pop()
+        pending.extend(choices.__subclasses__())
+        for value, label in choices.choices:
+            labels.setdefault(str(value), str(label))
+    return labels
+
+
+def _json_in_words(value: Any, labels: dict[str, str]) -> str:
+    """Answers kept as JSON (an intake in progress, a list of needs) in words:
+    keys as phrases, choice values as their labels, ISO dates as dates."""
+    if isinstance(value, dict):
+        parts = [
+            f"{key.replace('_', ' ').capitalize()}: {_json_in_words(inner, labels)}"
+            for key, inner in value.items()
+        ]
+        return "; ".join(parts) if parts else "none"
+    if isinstance(value, list):
+        return ", ".join(_json_in_words(item, labels) for item in value) or "none"
+    if value is None or value == "":
+        return "not recorded"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str):
+        if value in labels:
+            return labels[value]
+        try:
+            return date_format(dt.date.fromisoformat(value))
+        except ValueError:
+            return value
+    return str(value)
+
+
 def _value(row: models.Model, model_field: models.Field) -> Any:
     if model_field.is_relation:
         target = getattr(row, model_field.name)
@@ -55,6 +94,8 @@ def _value(row: models.Model, model_field: models.Field) -> Any:
     if isinstance(named, str) and value not in (None, ""):
         # A code the model names itself (StatusChange.from_status_label).
         return {"value": value, "label": named}
+    if isinstance(model_field, models.JSONField) and value not in (None, "", [], {}):
+        return {"value": value, "label": _json_in_words(value, _choice_labels())}
     if model_field.name == "object_type" and value:
         # A record type ("reviews.review") is shown by its name ("Review").
         return {"value": value, "label": record_label(value)}

@@ -207,21 +207,13 @@ class CaseStudyReturnForm(forms.Form):
         )
 
 
-def _date_input(label: str, required_message: str) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        # A date input takes only ISO dates: in the en-GB format it would show empty.
-        widget=forms.DateInput(
-            format="%Y-%m-%d",
-            attrs={"type": "date", "class": "govuk-input govuk-input--width-10"},
-        ),
-        error_messages={"required": required_message, "invalid": "Enter a real date"},
-    )
-
-
 class JusticeDataLabCohortForm(forms.Form):
-    period_start = _date_input("Joined the course from", "Enter the first day of the period")
-    period_end = _date_input("Joined the course up to", "Enter the last day of the period")
+    period_start = date_field(
+        "Joined the course from", required_message="Enter the first day of the period"
+    )
+    period_end = date_field(
+        "Joined the course up to", required_message="Enter the last day of the period"
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -240,6 +232,10 @@ class JusticeDataLabCohortForm(forms.Form):
 
 
 class JusticeDataLabResultForm(forms.ModelForm):
+    published_on = date_field(
+        "Date of the Lab's report", past=True, required_message="Enter the date of the Lab's report"
+    )
+
     class Meta:
         model = JusticeDataLabResult
         fields = [
@@ -258,9 +254,6 @@ class JusticeDataLabResultForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["published_on"] = _date_input(
-            "Date of the Lab's report", "Enter the date of the Lab's report"
-        )
         for name in ("measured_rate", "comparison_rate", "interval_low", "interval_high"):
             self.fields[name].widget.attrs.update(
                 {"class": "govuk-input govuk-input--width-5", "inputmode": "decimal"}
