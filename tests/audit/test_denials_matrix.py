@@ -39,6 +39,9 @@ def test_every_refusal_on_a_learner_page_is_audited_once(world):
                 outcome=Outcome.DENIED,
                 learner_ref=kwargs["pk"],
                 detail__route=route.name,
+                # A route with more than one page per learner (the intake's steps)
+                # is told apart by the other ids in its address.
+                detail__ids={name: str(value) for name, value in kwargs.items() if name != "pk"},
                 detail__status=route.get[who],
             )
             checked += 1

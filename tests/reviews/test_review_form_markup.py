@@ -33,6 +33,10 @@ def test_every_field_is_labelled_and_shows_the_saved_draft(client, tutor, active
         assert f"{field.label}</" in html.replace("&#x27;", "'"), name
         if name.startswith("skill_") or name in ("attendance", "rag"):
             assert f'for="id_{name}_1"' in html and f'id="id_{name}_1"' in html
+        elif name == "held_on":
+            # The GOV.UK date input: a legend names the day, month and year boxes.
+            assert f'<legend class="govuk-fieldset__legend">{field.label}</legend>' in html
+            assert f'id="id_{name}_0"' in html
         else:
             assert f'<label for="id_{name}" class="govuk-label">' in html
     assert "Half way &lt;through&gt; CSS</textarea>" in html
