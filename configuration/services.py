@@ -22,6 +22,7 @@ from accounts.models import Prison, Region, Role, User
 from accounts.two_factor import two_factor_reset
 from audit.actions import Action
 from audit.services import audit_record
+from learners import events
 from learners.models import Learner, TimelineKind
 from learners.timeline import change_record
 from notifications.models import AccountEmailPurpose
@@ -406,6 +407,22 @@ def tutor_hand_on(*, actor, departing: User, receiving: list[User]) -> HandOnPla
             summary=f"Intervention handed on from {departing.full_name} to {tutor.full_name}",
             kind=TimelineKind.DETAILS,
             detail={"from": departing.pk, "to": tutor.pk, "interventions": [intervention.pk]},
+        )
+    # The departing tutor's reminders about these learners are withdrawn (listener
+    # in notifications); the next sweep reminds the receiving tutors.
+    handed_to: dict[tuple[int, int], None] = {}
+    for learner, tutor in plan.learners:
+        handed_to[(learner.pk, tutor.pk)] = None
+    for intervention, tutor in plan.interventions:
+        handed_to[(intervention.learner_id, tutor.pk)] = None
+    for learner_id, tutor_id in handed_to:
+        events.publish(
+            events.TutorHandedOn(
+                learner_id=learner_id,
+                actor_id=actor.pk,
+                from_tutor_id=departing.pk,
+                to_tutor_id=tutor_id,
+            )
         )
     audit_record(
         actor=actor,

@@ -151,3 +151,63 @@ def test_with_nobody_to_receive_the_page_says_what_to_do(client, administrator, 
     page = client.get(_url(departing)).content.decode()
     assert "No other active tutor works at HMP Humber or HMP Risley" in page
     assert reverse("configuration:staff_invite") in page
+
+
+def test_the_departing_tutors_reminders_are_withdrawn_and_the_receiving_tutor_is_reminded(
+    administrator, departing, humber_tutor, risley_tutor, caseload
+):
+    """TutorHandedOn: the departing tutor's open reminders about the learners they
+    hand on (the intervention's too) are withdrawn at once and never emailed; the
+    next sweep reminds the receiving tutor."""
+    from notifications.models import EmailStatus, Notification, NotificationKind
+    from notifications.services import reminders_run
+
+    Intervention.objects.update(due_on=timezone.localdate() - dt.timedelta(days=1))
+    reminders_run()
+    before = Notification.objects.filter(recipient=departing, resolved_at__isnull=True)
+    kinds = set(before.values_list("kind", flat=True))
+    assert NotificationKind.INTERVENTION_OVERDUE in kinds
+    withdrawn_ids = list(before.values_list("pk", flat=True))
+
+    services.tutor_hand_on(
+        actor=administrator, departing=departing, receiving=[humber_tutor, risley_tutor]
+    )
+
+    withdrawn = Notification.objects.filter(pk__in=withdrawn_ids)
+    assert not withdrawn.filter(resolved_at__isnull=True).exists()
+    assert not withdrawn.filter(email_status__in=[EmailStatus.PENDING, EmailStatus.DIGEST]).exists()
+    reminders_run()
+    assert not Notification.objects.filter(recipient=departing, resolved_at__isnull=True).exists()
+    assert Notification.objects.filter(
+        recipient=humber_tutor,
+        learner=caseload[0],
+        kind=NotificationKind.INTERVENTION_OVERDUE,
+        resolved_at__isnull=True,
+    ).exists()
+
+
+def test_other_tutors_reminders_stay(administrator, departing, humber_tutor, prison, caseload):
+    """Only the departing tutor's reminders go: the receiving tutor's own reminders
+    about their own learners are untouched."""
+    from notifications.models import Notification
+    from notifications.services import reminders_run
+
+    own = LearnerFactory(prison=prison, tutor=humber_tutor)
+    intervention_raise(
+        actor=humber_tutor,
+        learner=own,
+        kind=InterventionKind.EXTRA_TUTOR_TIME,
+        description="Own work",
+        owner=humber_tutor,
+        due_on=timezone.localdate() - dt.timedelta(days=1),
+    )
+    reminders_run()
+    kept = list(
+        Notification.objects.filter(recipient=humber_tutor, resolved_at__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    assert kept
+    Learner.objects.filter(pk=caseload[3].pk).update(tutor=humber_tutor)  # nothing at Risley
+    services.tutor_hand_on(actor=administrator, departing=departing, receiving=[humber_tutor])
+    assert Notification.objects.filter(pk__in=kept, resolved_at__isnull=True).count() == len(kept)
