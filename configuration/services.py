@@ -339,16 +339,20 @@ def reminder_time_change(*, actor, name: str, at: dt.time):
 def tutor_hand_on(*, actor, departing: User, receiving: list[User]) -> HandOnPlan:
     """Hand every learner and open intervention of `departing` to the receiving
     tutors (each at the learner's prison), in one transaction: all or nothing. One
-    audit event and one timeline entry per learner, and one summary event."""
-    from configuration.selectors import tutor_hand_on_plan
+    audit event and one timeline entry per learner, and one summary event. An
+    administrator hands on everything; a regional manager only what is at their
+    own prisons, to tutors at those prisons."""
+    from configuration.selectors import hand_on_prisons, tutor_hand_on_plan
 
-    _require_configure(actor)
+    scope = hand_on_prisons(actor)
     if departing.role != Role.TUTOR:
         raise ValidationError(f"{departing.full_name} is not a tutor")
     receiving = [tutor for tutor in receiving if tutor.pk != departing.pk]
     if not receiving:
         raise ValidationError({"receiving": "Choose at least one tutor to hand on to"})
     departing_prisons = set(departing.prisons.values_list("pk", flat=True))
+    if scope is not None:
+        departing_prisons &= scope
     for tutor in receiving:
         if (
             tutor.role != Role.TUTOR
@@ -359,7 +363,10 @@ def tutor_hand_on(*, actor, departing: User, receiving: list[User]) -> HandOnPla
                 {"receiving": f"{tutor.full_name} is not an active tutor at the same prisons"}
             )
     # Lock the rows, then plan inside the transaction.
-    list(Learner.objects.select_for_update().filter(tutor=departing).values_list("pk"))
+    locked = Learner.objects.select_for_update().filter(tutor=departing)
+    if scope is not None:
+        locked = locked.filter(prison__in=scope)
+    list(locked.values_list("pk"))
     plan = tutor_hand_on_plan(actor, departing, receiving)
     if plan.uncovered:
         raise ValidationError(
@@ -370,7 +377,10 @@ def tutor_hand_on(*, actor, departing: User, receiving: list[User]) -> HandOnPla
             }
         )
     if not plan.learners and not plan.interventions:
-        raise ValidationError(f"{departing.full_name} has no learners or open interventions")
+        raise ValidationError(
+            f"{departing.full_name} has no learners or open interventions"
+            + (" at your prisons" if scope is not None else "")
+        )
     moved: dict[int, list[int]] = {}
     for intervention, tutor in plan.interventions:
         Intervention.objects.filter(pk=intervention.pk).update(owner=tutor)
@@ -432,6 +442,7 @@ def tutor_hand_on(*, actor, departing: User, receiving: list[User]) -> HandOnPla
             "learners": len(plan.learners),
             "interventions": len(plan.interventions),
             "to": sorted(tutor.pk for tutor in receiving),
+            "prisons": "all" if scope is None else sorted(scope),
         },
     )
     return plan
