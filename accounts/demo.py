@@ -35,7 +35,14 @@ STAFF = [
     ("omu.risley@demo.code4000.example", "Sam Doherty", Role.OMU, ["RSI"]),
     ("director@demo.code4000.example", "Dana Whitfield", Role.DIRECTOR, []),
     ("admin@demo.code4000.example", "Alex Kerr", Role.ADMINISTRATOR, []),
+    # Cover staff (issue 17 item 8): a second tutor at Tom Baker's prisons to hand
+    # his learners on to, and a second regional manager at Humber, so "change
+    # regional manager" offers a choice. They start with no learners of their own.
+    ("tutor.cover@demo.code4000.example", "Kemi Adeyemi", Role.TUTOR, ["HMI", "HLI"]),
+    ("rm.humber@demo.code4000.example", "Imran Hussain", Role.REGIONAL_MANAGER, ["HMI"]),
 ]
+# Not given learners by the demo (so the rest of the demo stays as it was).
+COVER_STAFF = frozenset({"tutor.cover@demo.code4000.example", "rm.humber@demo.code4000.example"})
 
 
 @dataclass

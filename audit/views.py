@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from audit.csv import neutralise
 from audit.forms import AuditFilterForm
+from audit.late_entries import HAPPENED_ON, day_of, is_late
 from audit.selectors import (
     audit_events_for_export,
     audit_events_for_user,
@@ -28,6 +29,9 @@ CSV_COLUMNS = [
     "ip_address",
     "request_id",
     "detail",
+    # The day a late entry happened (recorded more than a day after), as the page
+    # shows it beside the date; empty otherwise (audit.late_entries).
+    "happened_on",
 ]
 
 
@@ -53,6 +57,14 @@ def audit_list(request):
         },
         status=400 if form.is_bound and form.errors else 200,
     )
+
+
+def _happened_on(event) -> str:
+    detail = event.detail if isinstance(event.detail, dict) else {}
+    happened = detail.get(HAPPENED_ON)
+    if not is_late(happened, event.occurred_at):
+        return ""
+    return day_of(happened).isoformat()
 
 
 class _Echo:
@@ -82,6 +94,7 @@ def audit_export(request):
                 event.ip_address,
                 event.request_id,
                 event.detail,
+                _happened_on(event),
             ]
             yield writer.writerow([neutralise(value) for value in values])
 

@@ -1,11 +1,13 @@
 """Reads for the configuration pages. Every function is a gate: only a role with
-the CONFIGURE capability (administrators) gets past it."""
+the CONFIGURE capability (administrators) gets past it, except the hand-on reads,
+which also let a regional manager in for their own prisons."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -139,14 +141,45 @@ def next_module_order(track: Track) -> int:
 # Handing on a departing tutor's learners and open interventions (issue 17 item 8)
 
 
+def hand_on_prisons(user) -> frozenset[int] | None:
+    """The prisons whose learners `user` may hand on from a departing tutor: every
+    prison (None) for an administrator, their own for a regional manager; anyone
+    else is refused (403)."""
+    access = access_for(user)
+    if access.can(Capability.CONFIGURE):
+        return None
+    if access.role == Role.REGIONAL_MANAGER:
+        return access.prison_ids
+    raise PermissionDenied
+
+
+def tutor_for_hand_on(user, pk: int) -> User:
+    """The departing tutor: for a regional manager, only one who works at (or has
+    learners at) one of the regional manager's prisons (404 otherwise)."""
+    prisons = hand_on_prisons(user)
+    staff = User.objects.prefetch_related("prisons")
+    if prisons is not None:
+        staff = staff.filter(
+            Q(prisons__in=prisons) | Q(tutored_learners__prison__in=prisons), role=Role.TUTOR
+        ).distinct()
+    try:
+        return staff.get(pk=pk)
+    except (User.DoesNotExist, ValueError) as exc:
+        raise Http404("No such member of staff.") from exc
+
+
 def tutors_to_receive(user, departing: User) -> QuerySet[User]:
-    """Active tutors who share at least one prison with the departing tutor."""
-    _require_configure(user)
+    """Active tutors who share at least one prison with the departing tutor (for a
+    regional manager, one of the regional manager's prisons)."""
+    scope = hand_on_prisons(user)
+    shared = departing.prisons.values("pk")
+    if scope is not None:
+        shared = shared.filter(pk__in=scope)
     return (
         User.objects.filter(
             role=Role.TUTOR,
             is_active=True,
-            prisons__in=departing.prisons.values("pk"),
+            prisons__in=shared,
         )
         .exclude(pk=departing.pk)
         .prefetch_related("prisons")
@@ -179,8 +212,9 @@ class HandOnPlan:
 
 def tutor_hand_on_plan(user, departing: User, receiving: list[User]) -> HandOnPlan:
     """The plan for the confirmation page and the service (which works it out
-    again inside its transaction). Three queries."""
-    _require_configure(user)
+    again inside its transaction). Three queries. A regional manager hands on only
+    the learners (and interventions on learners) at their own prisons."""
+    scope = hand_on_prisons(user)
     plan = HandOnPlan()
     taken: dict[int, int] = {tutor.pk: 0 for tutor in receiving}
     covers = {tutor.pk: {p.pk for p in tutor.prisons.all()} for tutor in receiving}
@@ -195,10 +229,13 @@ def tutor_hand_on_plan(user, departing: User, receiving: list[User]) -> HandOnPl
         taken[chosen.pk] += 1
         return chosen
 
-    learners = (
-        Learner.objects.filter(tutor=departing, anonymised_at__isnull=True)
-        .select_related("prison")
-        .order_by("prison__name", "last_name", "first_name", "pk")
+    learners = Learner.objects.filter(tutor=departing, anonymised_at__isnull=True)
+    interventions = Intervention.objects.filter(owner=departing, status=InterventionStatus.OPEN)
+    if scope is not None:
+        learners = learners.filter(prison__in=scope)
+        interventions = interventions.filter(learner__prison__in=scope)
+    learners = learners.select_related("prison").order_by(
+        "prison__name", "last_name", "first_name", "pk"
     )
     new_tutor: dict[int, User] = {}
     for learner in learners:
@@ -206,10 +243,8 @@ def tutor_hand_on_plan(user, departing: User, receiving: list[User]) -> HandOnPl
         if tutor is not None:
             plan.learners.append((learner, tutor))
             new_tutor[learner.pk] = tutor
-    interventions = (
-        Intervention.objects.filter(owner=departing, status=InterventionStatus.OPEN)
-        .select_related("learner__prison")
-        .order_by("learner__prison__name", "due_on", "pk")
+    interventions = interventions.select_related("learner__prison").order_by(
+        "learner__prison__name", "due_on", "pk"
     )
     for intervention in interventions:
         tutor = new_tutor.get(intervention.learner_id) or choose(intervention.learner.prison)

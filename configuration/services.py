@@ -22,6 +22,7 @@ from accounts.models import Prison, Region, Role, User
 from accounts.two_factor import two_factor_reset
 from audit.actions import Action
 from audit.services import audit_record
+from learners import events
 from learners.models import Learner, TimelineKind
 from learners.timeline import change_record
 from notifications.models import AccountEmailPurpose
@@ -338,16 +339,20 @@ def reminder_time_change(*, actor, name: str, at: dt.time):
 def tutor_hand_on(*, actor, departing: User, receiving: list[User]) -> HandOnPlan:
     """Hand every learner and open intervention of `departing` to the receiving
     tutors (each at the learner's prison), in one transaction: all or nothing. One
-    audit event and one timeline entry per learner, and one summary event."""
-    from configuration.selectors import tutor_hand_on_plan
+    audit event and one timeline entry per learner, and one summary event. An
+    administrator hands on everything; a regional manager only what is at their
+    own prisons, to tutors at those prisons."""
+    from configuration.selectors import hand_on_prisons, tutor_hand_on_plan
 
-    _require_configure(actor)
+    scope = hand_on_prisons(actor)
     if departing.role != Role.TUTOR:
         raise ValidationError(f"{departing.full_name} is not a tutor")
     receiving = [tutor for tutor in receiving if tutor.pk != departing.pk]
     if not receiving:
         raise ValidationError({"receiving": "Choose at least one tutor to hand on to"})
     departing_prisons = set(departing.prisons.values_list("pk", flat=True))
+    if scope is not None:
+        departing_prisons &= scope
     for tutor in receiving:
         if (
             tutor.role != Role.TUTOR
@@ -358,7 +363,10 @@ def tutor_hand_on(*, actor, departing: User, receiving: list[User]) -> HandOnPla
                 {"receiving": f"{tutor.full_name} is not an active tutor at the same prisons"}
             )
     # Lock the rows, then plan inside the transaction.
-    list(Learner.objects.select_for_update().filter(tutor=departing).values_list("pk"))
+    locked = Learner.objects.select_for_update().filter(tutor=departing)
+    if scope is not None:
+        locked = locked.filter(prison__in=scope)
+    list(locked.values_list("pk"))
     plan = tutor_hand_on_plan(actor, departing, receiving)
     if plan.uncovered:
         raise ValidationError(
@@ -369,7 +377,10 @@ def tutor_hand_on(*, actor, departing: User, receiving: list[User]) -> HandOnPla
             }
         )
     if not plan.learners and not plan.interventions:
-        raise ValidationError(f"{departing.full_name} has no learners or open interventions")
+        raise ValidationError(
+            f"{departing.full_name} has no learners or open interventions"
+            + (" at your prisons" if scope is not None else "")
+        )
     moved: dict[int, list[int]] = {}
     for intervention, tutor in plan.interventions:
         Intervention.objects.filter(pk=intervention.pk).update(owner=tutor)
@@ -407,6 +418,22 @@ def tutor_hand_on(*, actor, departing: User, receiving: list[User]) -> HandOnPla
             kind=TimelineKind.DETAILS,
             detail={"from": departing.pk, "to": tutor.pk, "interventions": [intervention.pk]},
         )
+    # The departing tutor's reminders about these learners are withdrawn (listener
+    # in notifications); the next sweep reminds the receiving tutors.
+    handed_to: dict[tuple[int, int], None] = {}
+    for learner, tutor in plan.learners:
+        handed_to[(learner.pk, tutor.pk)] = None
+    for intervention, tutor in plan.interventions:
+        handed_to[(intervention.learner_id, tutor.pk)] = None
+    for learner_id, tutor_id in handed_to:
+        events.publish(
+            events.TutorHandedOn(
+                learner_id=learner_id,
+                actor_id=actor.pk,
+                from_tutor_id=departing.pk,
+                to_tutor_id=tutor_id,
+            )
+        )
     audit_record(
         actor=actor,
         action="configuration.staff.hand_on",
@@ -415,6 +442,7 @@ def tutor_hand_on(*, actor, departing: User, receiving: list[User]) -> HandOnPla
             "learners": len(plan.learners),
             "interventions": len(plan.interventions),
             "to": sorted(tutor.pk for tutor in receiving),
+            "prisons": "all" if scope is None else sorted(scope),
         },
     )
     return plan

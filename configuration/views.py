@@ -249,14 +249,16 @@ def staff_invitation_resend(request, pk: int):
 @GET_POST
 def staff_hand_on(request, pk: int):
     """Hand on a departing tutor's learners and open interventions: choose the
-    receiving tutors, see the numbers, confirm; one transaction."""
-    person = selectors.staff_for_user(request.user, pk)
+    receiving tutors, see the numbers, confirm; one transaction. Administrators
+    hand on everything; a regional manager what is at their own prisons."""
+    person = selectors.tutor_for_hand_on(request.user, pk)
     if person.role != Role.TUTOR:
         raise Http404("Only a tutor's learners are handed on here.")
     form = forms.HandOnForm(
         _data(request), tutors=selectors.tutors_to_receive(request.user, person)
     )
-    back = _staff_url(person)
+    can_configure = access_for(request.user).can(Capability.CONFIGURE)
+    back = _staff_url(person) if can_configure else reverse("home")
     if request.method == "POST" and form.is_valid():
         receiving = list(form.cleaned_data["receiving"])
         if form.cleaned_data["confirmed"] == "yes":
@@ -288,6 +290,7 @@ def staff_hand_on(request, pk: int):
             "person": person,
             "title": f"Hand on {person.full_name}'s learners",
             "cancel": back,
+            "can_configure": can_configure,
         },
     )
 

@@ -10,6 +10,7 @@ import random
 from django.db.models import F, Func
 from django.utils import timezone
 
+from accounts.demo import COVER_STAFF
 from accounts.models import Role
 from learners.models import (
     AmbitionCategory,
@@ -330,7 +331,8 @@ def seed(world, *, size: int, log) -> None:
     jdl_rng = random.Random(4018)  # nosec B311 - deterministic demo data, not security
     today = timezone.localdate()
     prisons = list(world.prisons.values())
-    staff = list(world.staff.values())
+    # Cover staff start with no learners: they are there to hand on and change to.
+    staff = [user for user in world.staff.values() if user.email not in COVER_STAFF]
     codes_of = {user.pk: {p.code for p in user.prisons.all()} for user in staff}
     tutors = {
         p.code: [u for u in staff if u.role == Role.TUTOR and p.code in codes_of[u.pk]]

@@ -107,6 +107,15 @@ class RegionalManagerChanged(JourneyEvent):
 
 
 @dataclass(frozen=True)
+class TutorHandedOn(JourneyEvent):
+    """A departing tutor's learner, or their open interventions on the learner,
+    went to another tutor (configuration.services.tutor_hand_on)."""
+
+    from_tutor_id: int
+    to_tutor_id: int
+
+
+@dataclass(frozen=True)
 class ReleaseRecorded(JourneyEvent):
     release_id: int
     on: dt.date

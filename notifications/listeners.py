@@ -77,8 +77,19 @@ def reminders_follow_regional_manager_change(event: events.RegionalManagerChange
     _withdraw(former.filter(Q(resolved_at__isnull=True) | Q(email_status__in=NOT_YET_EMAILED)))
 
 
+def reminders_withdraw_on_tutor_hand_on(event: events.TutorHandedOn) -> None:
+    """The departing tutor's reminders about the learner (reviews, and the
+    interventions handed on with them) are withdrawn at once and never emailed;
+    the next sweep makes them for the receiving tutor."""
+    former = Notification.objects.filter(
+        learner_id=event.learner_id, recipient_id=event.from_tutor_id
+    )
+    _withdraw(former.filter(Q(resolved_at__isnull=True) | Q(email_status__in=NOT_YET_EMAILED)))
+
+
 def register() -> None:
     events.subscribe(events.SelfReportConfirmed, progress_link_send_on_self_report_confirmed)
     events.subscribe(events.LearnerTransferred, notifications_withdraw_on_transfer)
     events.subscribe(events.ReviewScheduleChanged, review_reminders_resolve_on_schedule_change)
     events.subscribe(events.RegionalManagerChanged, reminders_follow_regional_manager_change)
+    events.subscribe(events.TutorHandedOn, reminders_withdraw_on_tutor_hand_on)

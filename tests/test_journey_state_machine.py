@@ -35,6 +35,7 @@ from hypothesis.stateful import (
 from accounts.access import Capability, access_for
 from accounts.models import Role, User
 from audit.models import AuditEvent
+from configuration.services import tutor_hand_on
 from learners.models import (
     Consent,
     ConsentKind,
@@ -109,6 +110,9 @@ class Staff:
             p.pk: UserFactory(role=Role.REGIONAL_MANAGER, prisons=[p]) for p in self.prisons
         }
         self.tutors = {p.pk: UserFactory(role=Role.TUTOR, prisons=[p]) for p in self.prisons}
+        # A second tutor at each prison, to hand a departing tutor's learners on to.
+        self.second_tutors = {p.pk: UserFactory(role=Role.TUTOR, prisons=[p]) for p in self.prisons}
+        self.administrator = UserFactory(role=Role.ADMINISTRATOR)
         self.omus = {p.pk: UserFactory(role=Role.OMU, prisons=[p]) for p in self.prisons}
         self.director = UserFactory(role=Role.DIRECTOR)
         track = TrackFactory(name="Web foundations")
@@ -143,6 +147,8 @@ class Journey(RuleBasedStateMachine):
 
         # Regional managers this learner had until a change of regional manager.
         self.replaced: set[int] = set()
+        # Tutors who handed the learner on (and have not taken on work about them since).
+        self.handed_on: set[int] = set()
 
     def teardown(self):
         self.clock.stop()
@@ -434,6 +440,7 @@ class Journey(RuleBasedStateMachine):
 
     @rule()
     def raise_intervention(self):
+        self.handed_on.discard(self.tutor().pk)
         self.change(
             lambda: reviews.intervention_raise(
                 actor=self.tutor(),
@@ -444,6 +451,25 @@ class Journey(RuleBasedStateMachine):
                 due_on=self.today() + dt.timedelta(days=3),
             )
         )
+
+    @rule()
+    def hand_on_the_tutor(self):
+        departing = self.learner.tutor
+        if departing is None:
+            return
+        prison_id = self.learner.prison_id
+        receiving = next(
+            tutor
+            for tutor in (self.staff.tutors[prison_id], self.staff.second_tutors[prison_id])
+            if tutor.pk != departing.pk
+        )
+        if self.change(
+            lambda: tutor_hand_on(
+                actor=self.staff.administrator, departing=departing, receiving=[receiving]
+            )
+        ):
+            self.handed_on.add(departing.pk)
+            self.handed_on.discard(receiving.pk)
 
     @rule(second=st.booleans())
     def change_regional_manager(self, second):
@@ -527,6 +553,15 @@ class Journey(RuleBasedStateMachine):
             .exclude(kind__in=INTERVENTION_KINDS)
             .exists()
         )
+
+    @invariant()
+    def a_tutor_who_handed_the_learner_on_is_not_reminded_about_them(self):
+        """After a hand-on, the departing tutor has no open reminder about the
+        learner (reviews, interventions handed on): the receiving tutor has them."""
+        former = self.handed_on - {self.learner.tutor_id}
+        assert not Notification.objects.filter(
+            learner=self.learner, recipient_id__in=former, resolved_at__isnull=True
+        ).exists()
 
     @invariant()
     def a_released_learner_has_a_release_and_follow_ups(self):

@@ -99,6 +99,31 @@ def test_csv_export_is_filtered_neutralised_and_audited(client, director, trail)
     assert event.detail == {"action": "auth.", "outcome": "failure"}
 
 
+def test_csv_export_says_when_a_late_entry_happened(client, director, regional_manager, learner):
+    """Like the page: a change recorded more than a day after it happened carries
+    the day it happened; one recorded the day after, or on the day, carries none."""
+    with freeze_time("2026-03-05 10:00"):
+        for happened, action in (
+            ("2026-03-01", "review.complete"),
+            ("2026-03-04", "learner.update"),
+            (None, "learner.view"),
+        ):
+            audit_record(
+                actor=regional_manager,
+                action=action,
+                learner_id=learner.pk,
+                detail={"happened_on": happened} if happened else {},
+            )
+    client.force_login(director)
+    response = client.get(reverse("audit:export"))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    column = rows[0].index("happened_on")
+    happened_by_action = {row[2]: row[column] for row in rows[1:]}
+    assert happened_by_action["review.complete"] == "2026-03-01"
+    assert happened_by_action["learner.update"] == ""
+    assert happened_by_action["learner.view"] == ""
+
+
 @pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
 def test_formula_cells_are_neutralised(value):
     assert neutralise(value) == "'" + value

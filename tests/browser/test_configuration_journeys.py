@@ -204,3 +204,33 @@ def test_administrator_hands_on_a_departing_tutors_learners(browser_page, live_w
         learner=learner,
         summary__startswith=f"Tutor: {receiving.full_name} (handed on from {departing.full_name})",
     ).exists()
+
+
+def test_regional_manager_hands_on_a_tutors_learners_from_a_learner_page(
+    browser_page, live_world, artifacts
+):
+    """Issue 17 item 8: a regional manager hands on a departing tutor's learners at
+    their own prisons, from the tutor row of one of those learners' pages."""
+    from django.urls import reverse
+
+    page, manager = browser_page, live_world.users[Who.RM]
+    departing = live_world.users[Who.TUTOR]
+    receiving = live_world.extra["staff_member"]
+    walk = Walk(page, artifacts)
+    walk.sign_in(manager)
+
+    page.goto(reverse("learners:detail", kwargs={"pk": live_world.learner.pk}))
+    walk.see("learner")
+    page.get_by_role("link", name="Hand on all their learners").click()
+    expect(heading(page)).to_have_text(f"Hand on {departing.full_name}'s learners")
+    walk.see("rm-hand-on")
+    page.get_by_label(f"{receiving.full_name} (HMP Humber)").check()
+    page.get_by_role("button", name="Continue").click()
+    expect(heading(page)).to_have_text(f"Check before you hand on {departing.full_name}'s learners")
+    walk.see("rm-hand-on-confirm")
+    page.get_by_role("button", name="Hand on the learners").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("are handed on")
+    walk.see("rm-handed-on")
+
+    assert Learner.objects.get(pk=live_world.learner.pk).tutor == receiving
+    assert AuditEvent.objects.filter(action="configuration.staff.hand_on", actor=manager).exists()

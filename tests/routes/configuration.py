@@ -1,4 +1,5 @@
-"""Who may open the configuration pages: administrators only. Everybody else
+"""Who may open the configuration pages: administrators only (and regional
+managers handing on a tutor's learners at their own prisons). Everybody else
 signed in is refused (403); signed-out people are sent to sign in."""
 
 from itertools import count
@@ -66,8 +67,8 @@ ROUTES = [
     # `confirmed` shows the confirmation page (200); nothing changes yet.
     Route(
         "configuration:staff_hand_on",
-        get=ADMIN_ONLY,
-        post=ADMIN_ONLY,
+        get=everyone(403, admin=200, rm=200, other_prison=404),
+        post=everyone(403, admin=200, rm=200, other_prison=404),
         kwargs=lambda world: {"pk": world.users[Who.TUTOR].pk},
         post_data=lambda world: {"receiving": [world.extra["staff_member"].pk]},
     ),
