@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from accounts.models import Prison
 from learners.models import Learner
+from reports.charts import Chart, line_chart
 from resettlement.models import Employer, Outcome
 from reviews.models import (
     Confidence,
@@ -195,6 +196,41 @@ def _skills_distance(learner: Learner) -> list[str]:
         for skill in Skill.values
         if skill in first and last[skill] != first[skill]
     ]
+
+
+CHART_POINTS = 8  # the first rating and the most recent ones, as in the progress report
+
+
+def skills_chart(learner: Learner) -> Chart | None:
+    """The learner's skills distance travelled, drawn like the progress report's
+    chart but with nothing that identifies them: the points are told as time on
+    the course ("At the start", "After eight months"), never as dates."""
+    ratings = list(SkillRating.objects.filter(learner=learner).order_by("rated_on", "pk"))
+    dates = sorted({rating.rated_on for rating in ratings})
+    if not dates:
+        return None
+    if len(dates) > CHART_POINTS:
+        dates = [dates[0], *dates[-(CHART_POINTS - 1) :]]
+    index = {day: i for i, day in enumerate(dates)}
+    values: dict[str, list[int | None]] = {}
+    for rating in ratings:
+        if rating.rated_on in index:
+            row = values.setdefault(rating.skill, [None] * len(dates))
+            row[index[rating.rated_on]] = rating.rating
+    series = [(Skill(skill).label, values[skill]) for skill in Skill.values if skill in values]
+    start = dates[0]
+    labels = ["At the start"] + [f"After {duration_in_words(start, day)}" for day in dates[1:]]
+    return line_chart(
+        "Skills distance travelled",
+        labels,
+        series,
+        y_labels=[label for _value, label in Confidence.choices],
+        description=(
+            "How confident the learner rated themselves in each employability skill, "
+            "at the start of the course and at each progress review after it, "
+            "on a four-level scale from not confident to very confident."
+        ),
+    )
 
 
 def draft_text(learner: Learner, *, quote_ids: list[str], today: dt.date) -> str:

@@ -20,7 +20,7 @@ from audit.services import audit_parameters
 from learners.forms import CaseloadFilterForm
 from learners.selectors import learner_for_user
 from reports import services as report_services
-from reports.case_study_text import blocks, quote_choices
+from reports.case_study_text import blocks, quote_choices, skills_chart
 from reports.csv_export import caseload_rows, csv_response, impact_rows
 from reports.figures import impact_figures
 from reports.forms import (
@@ -475,6 +475,7 @@ def _case_study_page(request, study, *, return_form=None, status=200) -> HttpRes
         {
             "study": study,
             "blocks": blocks(study.body),
+            "skills_chart": skills_chart(study.learner),
             "findings": case_study_findings(study),
             "consented": has_case_study_consent(study.learner),
             "can_edit": access.can(Capability.CHANGE_LEARNER) and study.is_editable,
@@ -561,7 +562,10 @@ def case_study_return(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def case_study_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     study = approved_case_study_for_user(request.user, pk)
-    pdf = render_pdf("reports/pdf/case_study.html", {"study": study, "blocks": blocks(study.body)})
+    pdf = render_pdf(
+        "reports/pdf/case_study.html",
+        {"study": study, "blocks": blocks(study.body), "skills_chart": skills_chart(study.learner)},
+    )
     case_study_export_audit(actor=request.user, study=study, file_format="pdf")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="case-study-{study.pk}.pdf"'

@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from learners.models import CustodyStatus, Learner, TimelineEvent, validate_pnc
+from reports.case_study_text import identifier_terms, identifiers_in, skills_chart
 from reports.figures import impact_figures
 from reports.models import (
     CaseStudy,
@@ -121,6 +122,11 @@ def test_demo_has_an_approved_case_study_with_no_identifier_left(demo):
     assert (
         approved[0].learner.consents.filter(kind="case_study", withdrawn_on__isnull=True).exists()
     )
+    # `make run` shows it with the skills chart, which names no one and no date.
+    chart = skills_chart(approved[0].learner)
+    assert chart is not None
+    chart_text = " ".join([str(chart.svg), *(" ".join(row) for row in chart.text_rows)])
+    assert identifiers_in(chart_text, identifier_terms(approved[0].learner)) == []
 
 
 def test_demo_has_justice_data_lab_fields_a_result_and_valid_pnc_numbers(demo):

@@ -20,11 +20,13 @@ from tests.routes import Who
 pytestmark = pytest.mark.browser
 
 
-def _scan(page, who: Who, world) -> tuple[int, dict[str, list[str]]]:
+def _scan(page, who: Who, world, only: str = "") -> tuple[int, dict[str, list[str]]]:
     problems: dict[str, list[str]] = {}
     titles: dict[str, str] = {}
     scanned = 0
     for target in pages_for(who, world):
+        if not target.name.startswith(only):
+            continue
         where = f"{target.name} {target.url}"
         try:
             response = page.goto(target.url)
@@ -65,6 +67,34 @@ def test_every_page_each_user_can_reach_passes_the_accessibility_checks(
         report.extend(
             f"As {who}, {where}:\n  - " + "\n  - ".join(found) for where, found in problems.items()
         )
+    assert not report, "Accessibility problems:\n" + "\n".join(report)
+
+
+def test_the_case_study_pages_filled_in_pass_the_accessibility_checks(open_page, live_world):
+    """The case study pages as their authors and approvers see them: the start form
+    for a consenting learner (and the refusal for the world's learner, who gave no
+    consent), and the studies with their text and skills chart. A short run of the
+    scan above, for working on these pages."""
+    from django.urls import reverse
+
+    report = []
+    for who in (Who.RM, Who.DIRECTOR):
+        page = open_page()
+        sign_in(page, live_world.users[who])
+        scanned, problems = _scan(page, who, live_world, only="reports:case_study")
+        assert scanned >= 2, f"too few case study pages scanned for {who}"
+        report.extend(
+            f"As {who}, {where}:\n  - " + "\n  - ".join(found) for where, found in problems.items()
+        )
+        # What was scanned is the filled state, not only the refusal.
+        draft = live_world.extra["case_study_draft"]
+        page.goto(reverse("reports:case_study_detail", kwargs={"pk": draft.pk}))
+        assert page.get_by_test_id("case-study-chart").locator("svg").count() == 1
+        if who is Who.RM:
+            consenting = live_world.extra["case_study_learner"]
+            page.goto(reverse("reports:case_study_start", kwargs={"pk": consenting.pk}))
+            assert page.get_by_label("I never thought I could build a website", exact=False).count()
+        page.context.close()
     assert not report, "Accessibility problems:\n" + "\n".join(report)
 
 

@@ -373,3 +373,59 @@ def test_list_is_scoped_and_its_queries_do_not_grow(
     assert page.context["page"].paginator.count == 12
     client.force_login(director)
     assert client.get(reverse("reports:case_study_list")).context["page"].paginator.count == 24
+
+
+# --- The skills chart (distance travelled) ---------------------------------------------
+
+
+def test_the_page_shows_the_skills_chart_with_no_identifier(client, regional_manager, record):
+    learner, review = record
+    _start(client, regional_manager, learner, review)
+    study = CaseStudy.objects.get()
+    page = client.get(reverse("reports:case_study_detail", kwargs={"pk": study.pk}))
+    content = page.content.decode()
+    chart = content.split('data-testid="case-study-chart"', 1)[1].split("</figure>", 1)[0]
+    # The picture, its text alternative (title and description for screen readers)
+    # and the figures as a table.
+    assert "<svg" in chart and "<title" in chart and "<desc" in chart
+    assert 'aria-labelledby="' in chart
+    assert "Skills distance travelled" in chart
+    assert "At the start" in chart and "After four months" in chart
+    assert "Teamwork" in chart and "Very confident" in chart
+    assert identifiers_in(chart, identifier_terms(learner)) == []
+    assert "2024" not in chart and "Jan" not in chart
+    assert learner.first_name not in chart and learner.prison.name not in chart
+
+
+def test_a_learner_without_ratings_has_no_chart(client, regional_manager, record):
+    learner, _review = record
+    SkillRating.objects.filter(learner=learner).delete()
+    study = _study(learner, regional_manager, "They joined in 2024.")
+    client.force_login(regional_manager)
+    page = client.get(reverse("reports:case_study_detail", kwargs={"pk": study.pk}))
+    assert page.status_code == 200
+    assert 'data-testid="case-study-chart"' not in page.content.decode()
+
+
+def test_the_pdf_carries_the_chart_and_the_markdown_keeps_the_lines(
+    client, director, regional_manager, record, tmp_path
+):
+    learner, review = record
+    _start(client, regional_manager, learner, review)
+    study = CaseStudy.objects.get()
+    study.status = CaseStudyStatus.APPROVED
+    study.save()
+    client.force_login(director)
+    pdf = client.get(reverse("reports:case_study_pdf", kwargs={"pk": study.pk}))
+    path = tmp_path / "study.pdf"
+    path.write_bytes(pdf.content)
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Skills distance travelled" in text
+    assert "At the start" in text and "After four months" in text
+    assert identifiers_in(text, identifier_terms(learner)) == []
+    markdown = client.get(reverse("reports:case_study_markdown", kwargs={"pk": study.pk}))
+    body = markdown.content.decode()
+    assert "- Teamwork: from not confident to very confident" in body
+    assert "<svg" not in body and "At the start" not in body

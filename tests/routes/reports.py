@@ -5,7 +5,10 @@ learner records, scoped by prison (OMU staff may not)."""
 
 import datetime as dt
 
+from learners.models import ConsentKind
 from reports.models import CaseStudy, CaseStudyStatus, Partner, ReportRun, RunStatus
+from reviews.models import Review, ReviewStatus, Skill, SkillRating
+from tests.factories import ConsentFactory, LearnerFactory
 from tests.routes import LOGIN, REDIRECT, Route, Who, everyone
 
 READERS = {"director": 200, "admin": 200}
@@ -22,18 +25,43 @@ def build(world) -> None:
     )
     run.prisons.set([world.prison])
     world.extra["report_run"] = run
-    # The world's learner gave no case-study consent (tests that need one add it): the
-    # start page shows the refusal, and the studies below exist from before.
+    # The world's learner gave no case-study consent (tests that need one add it): its
+    # start page shows the refusal. A second learner at the same prison gave one, has
+    # skill ratings and words of their own in a held review, so the start form and the
+    # case study pages (with the skills chart) are opened, and scanned, filled in.
     rm = world.users[Who.RM]
+    consenting = LearnerFactory(
+        prison=world.prison,
+        first_name="Robin",
+        last_name="Hale",
+        tutor=world.users[Who.TUTOR],
+        joined_on=dt.date(2025, 1, 6),
+    )
+    ConsentFactory(learner=consenting)
+    ConsentFactory(learner=consenting, kind=ConsentKind.CASE_STUDY)
+    review = Review.objects.create(
+        learner=consenting,
+        status=ReviewStatus.COMPLETE,
+        held_on=dt.date(2025, 9, 8),
+        learner_words="I never thought I could build a website, and now I have built three.",
+    )
+    for skill, start, now in ((Skill.TEAMWORK, 1, 3), (Skill.COMMUNICATION, 2, 4)):
+        SkillRating.objects.create(
+            learner=consenting, skill=skill, rating=start, rated_on=dt.date(2025, 1, 6)
+        )
+        SkillRating.objects.create(
+            learner=consenting, review=review, skill=skill, rating=now, rated_on=review.held_on
+        )
+    world.extra["case_study_learner"] = consenting
     world.extra["case_study_draft"] = CaseStudy.objects.create(
-        learner=world.learner,
+        learner=consenting,
         title="From first line of code to a first job",
         # Names the learner: a director's approval is refused (the route redirects back).
-        body="## Their time on the course\n\nJamie studied with us for eight months.",
+        body="## Their time on the course\n\nRobin studied with us for eight months.",
         author=rm,
     )
     world.extra["case_study_approved"] = CaseStudy.objects.create(
-        learner=world.learner,
+        learner=consenting,
         title="A second chance in tech",
         body="They studied with us for a year.\n\n> I never thought I could build a website.",
         author=rm,
@@ -94,12 +122,21 @@ ROUTES = [
         "reports:case_study_list",
         get=everyone(403, rm=200, director=200, other_prison=200),
     ),
+    # The world's learner gave no case-study consent: the page says why it cannot start.
+    Route(
+        "reports:case_study_start",
+        get=everyone(403, rm=200, other_prison=404),
+        # Refused before the form is read: the page comes back with the reason.
+        post=everyone(403, rm=400, other_prison=404, anonymous=LOGIN),
+        kwargs=lambda world: {"pk": world.learner.pk},
+    ),
+    # A consenting learner: the form, with their own words to quote.
     Route(
         "reports:case_study_start",
         get=everyone(403, rm=200, other_prison=404),
         # No title: the form comes back with its errors.
         post=everyone(403, rm=400, other_prison=404, anonymous=LOGIN),
-        kwargs=lambda world: {"pk": world.learner.pk},
+        kwargs=lambda world: {"pk": world.extra["case_study_learner"].pk},
     ),
     Route("reports:case_study_detail", get=everyone(403, **CASE_STUDY_READERS), kwargs=_draft),
     Route(
