@@ -485,6 +485,10 @@ class CohortTooSmall(Exception):
     """Fewer people than the Lab's minimum cohort size: nothing is exported."""
 
 
+# The Lab's essential identifiers are surname, forename, date of birth and gender,
+# with at least one of an index, conviction or intervention start date; prison and
+# PNC numbers improve the match. Its guidance names the dates of involvement
+# "intervention start date" and "end date".
 JDL_HEADER = (
     "Surname",
     "Forename",
@@ -492,8 +496,8 @@ JDL_HEADER = (
     "Gender",
     "Prison number",
     "PNC number",
-    "Start date",
-    "End date",
+    "Intervention start date",
+    "Intervention end date",
 )
 JDL_GENDERS = {"male": "Male", "female": "Female", "other": "Other"}
 

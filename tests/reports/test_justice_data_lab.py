@@ -168,8 +168,8 @@ def test_director_exports_the_cohort_in_the_labs_layout(
         "Gender",
         "Prison number",
         "PNC number",
-        "Start date",
-        "End date",
+        "Intervention start date",
+        "Intervention end date",
     ]
     assert rows[1] == [
         "Able",
