@@ -16,6 +16,7 @@ from typing import Any
 from crispy_forms_gds.layout import Field
 from django import forms
 
+from code4000.date_input import DateInputField
 from learners.forms import GoalFormSet, _date_field, _helper
 from learners.models import (
     INTAKE_FIELDS,
@@ -425,7 +426,7 @@ def summary_rows(step: Step, values: Any, *, learner: Learner) -> list[dict[str,
             row["text"] = _labels(field.choices, value) or "None chosen"
         elif isinstance(field, forms.BooleanField):
             row["text"] = "Yes" if value else "No"
-        elif isinstance(field, forms.DateField):
+        elif isinstance(field, forms.DateField | DateInputField):
             row["date"] = _date(value)
             row["text"] = "" if row["date"] else "Not known"
         else:

@@ -323,6 +323,10 @@ def test_check_your_answers_lists_every_step_with_a_change_link(
     # Restricted answers are never printed (issue 13 item 14).
     assert 'lj-no-print" data-testid="check-restricted"' in html
     assert date_format(today - dt.timedelta(days=2)) in html
+    # Every date reads in words: the interview's date is not shown as typed by a machine.
+    interview_row = html.split("Date of the interview</dt>")[1].split("</dd>")[0]
+    assert date_format(today - dt.timedelta(days=2)) in interview_row
+    assert (today - dt.timedelta(days=2)).isoformat() not in html
     # A change goes back to "check your answers", not through every step again.
     changed = client.post(
         step_url(referred, "education"),
