@@ -81,4 +81,7 @@ def test_change_services_name_every_action_from_the_vocabulary():
 def test_every_action_has_a_label_of_its_own():
     labels = [action.label for action in Action]
     assert len(set(labels)) == len(labels)
-    assert action_label("auth.sign_in") == "auth.sign_in"
+    # Actions that change no record (sign-in, views, exports) have plain words too
+    # (issue 17 item 7); a name nobody labelled falls back to itself.
+    assert action_label("auth.sign_in") == "Signed in"
+    assert action_label("no_such.action") == "no_such.action"
